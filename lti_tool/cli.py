@@ -1,0 +1,159 @@
+"""Flask commands: keys, platforms, accounts, worker, sandbox."""
+
+import time
+
+import click
+from flask import Flask, current_app
+
+from .clock import utcnow
+from .extensions import login_manager
+from .lms import presets
+from .services import accounts, jobs, maintenance, platforms, tool_keys
+
+
+@login_manager.user_loader
+def _load_user(account_id: str):
+    return accounts.load_account(account_id)
+
+
+keys_cli = click.Group("keys", help="The tool's signing keys.")
+platforms_cli = click.Group("platforms", help="LMS registrations and deployments.")
+admins_cli = click.Group("admins", help="Service admin accounts.")
+
+
+@keys_cli.command("generate")
+def keys_generate():
+    """Create the first signing key (does nothing if one exists)."""
+    key, created = tool_keys.generate_key(current_app.config)
+    click.echo(f"{'Generated' if created else 'Already have'} key {key.kid}")
+
+
+@keys_cli.command("rotate")
+def keys_rotate():
+    """Make a new key current; the old one stays published for the overlap."""
+    key = tool_keys.rotate_key(current_app.config, utcnow())
+    hours = current_app.config["KEY_ROTATION_OVERLAP_HOURS"]
+    click.echo(f"New current key {key.kid}; the previous key stays published for {hours} h.")
+
+
+@keys_cli.command("list")
+def keys_list():
+    """Show the published keys."""
+    for key in tool_keys.tool_jwks(current_app.config, utcnow())["keys"]:
+        click.echo(key["kid"])
+
+
+@platforms_cli.command("add")
+@click.option("--canvas", "canvas_variant", flag_value="production", help="Cloud Canvas.")
+@click.option("--canvas-beta", "canvas_variant", flag_value="beta", help="Canvas beta.")
+@click.option("--canvas-test", "canvas_variant", flag_value="test", help="Canvas test.")
+@click.option("--moodle", "moodle_url", metavar="URL", help="Moodle site URL.")
+@click.option("--issuer", help="Issuer (any other LMS).")
+@click.option("--auth-url", help="OIDC authorization URL (any other LMS).")
+@click.option("--token-url", help="OAuth2 token URL (any other LMS).")
+@click.option("--jwks-url", help="Platform JWKS URL (any other LMS).")
+@click.option("--client-id", required=True)
+@click.option("--deployment", "deployment_ids", multiple=True, help="Deployment id (repeatable).")
+@click.option("--name", default="", help="A name for people.")
+def platforms_add(canvas_variant, moodle_url, issuer, auth_url, token_url, jwks_url, client_id,
+                  deployment_ids, name):
+    """Register an LMS by preset or by its four URLs."""
+    if canvas_variant:
+        endpoints = presets.canvas(canvas_variant)
+    elif moodle_url:
+        endpoints = presets.moodle(moodle_url)
+    elif issuer and auth_url and token_url and jwks_url:
+        endpoints = presets.Endpoints("other", issuer, auth_url, token_url, jwks_url)
+    else:
+        raise click.UsageError("Give --canvas, --moodle URL, or --issuer with all three URLs.")
+    platform = platforms.add_platform(
+        name or endpoints.issuer, endpoints, client_id, list(deployment_ids)
+    )
+    click.echo(f"Platform {platform.id}: {platform.issuer} client {platform.client_id}")
+
+
+@platforms_cli.command("list")
+def platforms_list():
+    """List registrations and their deployments."""
+    for p in platforms.list_platforms():
+        state = "enabled" if p.enabled else "DISABLED"
+        click.echo(f"{p.id}\t{p.kind}\t{state}\t{p.issuer}\tclient={p.client_id}\t{p.name}")
+        for d in p.deployments:
+            click.echo(f"\tdeployment {d.id}\t{d.status}\t{d.deployment_id}")
+
+
+@platforms_cli.command("disable")
+@click.argument("platform_id", type=int)
+def platforms_disable(platform_id):
+    """Refuse every launch of a registration."""
+    _run(lambda: platforms.set_platform_enabled(platform_id, False))
+    click.echo(f"Platform {platform_id} disabled.")
+
+
+@platforms_cli.command("enable")
+@click.argument("platform_id", type=int)
+def platforms_enable(platform_id):
+    """Accept launches of a registration again."""
+    _run(lambda: platforms.set_platform_enabled(platform_id, True))
+    click.echo(f"Platform {platform_id} enabled.")
+
+
+@platforms_cli.command("approve")
+@click.argument("deployment_pk", type=int)
+def platforms_approve(deployment_pk):
+    """Approve a pending deployment (the number `platforms list` shows)."""
+    _run(lambda: platforms.set_deployment_status(deployment_pk, "approved"))
+    click.echo(f"Deployment {deployment_pk} approved.")
+
+
+@platforms_cli.command("invite")
+@click.option("--note", default="", help="Whom the invitation is for.")
+def platforms_invite(note):
+    """Print a single-use registration URL to paste into the LMS."""
+    config = current_app.config
+    token = platforms.create_invitation(note, utcnow(), config["INVITATION_TTL_HOURS"])
+    url = f"{config['TOOL_URL'].rstrip('/')}/lti/register?invitation={token}"
+    click.echo(f"Registration URL (single use, {config['INVITATION_TTL_HOURS']} h):\n{url}")
+
+
+def _run(operation):
+    try:
+        operation()
+    except platforms.PlatformError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@admins_cli.command("add")
+@click.argument("email")
+@click.option("--name", default="Service admin")
+@click.password_option()
+def admins_add(email, name, password):
+    """Create a service admin account."""
+    try:
+        accounts.create_account(email, name, password, is_admin=True)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Admin {email} created.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run the due jobs once and exit.")
+def worker(once):
+    """Drain the durable job outbox."""
+    name = jobs.worker_name()
+    poll = current_app.config["WORKER_POLL_SECONDS"]
+    click.echo(f"Worker {name} started.")
+    while True:
+        maintenance.schedule_housekeeping(utcnow())
+        ran = jobs.run_due_jobs(utcnow(), current_app.config, name)
+        if once:
+            click.echo(f"Ran {ran} job(s).")
+            return
+        if not ran:
+            time.sleep(poll)
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    for command in (keys_cli, platforms_cli, admins_cli, worker):
+        app.cli.add_command(command)

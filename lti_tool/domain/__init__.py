@@ -1,0 +1,1 @@
+"""Pure rules in the product's words: standard library only, time passed in."""

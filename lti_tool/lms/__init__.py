@@ -1,0 +1,1 @@
+"""Everything LTI: registrations, keys, login and launch checks, registration, LMS services."""

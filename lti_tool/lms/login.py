@@ -1,0 +1,84 @@
+"""OIDC third-party login initiation: check the request, store the state, build the auth URL."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode, urlsplit
+
+from ..extensions import db
+from ..models import LaunchState, Platform
+from .errors import LaunchRefused
+from .registry import find_platform
+from .state_binding import binding_hash
+
+LAUNCH_PATH = "/lti/launch"
+
+
+@dataclass(frozen=True)
+class LoginRedirect:
+    """Where to send the browser next, and the secret that binds the state to it."""
+
+    auth_url: str
+    state: str
+    binding_secret: str
+    platform: Platform
+
+
+def launch_url(tool_url: str) -> str:
+    """Return our one registered redirect URI."""
+    return tool_url.rstrip("/") + LAUNCH_PATH
+
+
+def is_our_launch_target(url: str, tool_url: str) -> bool:
+    """Accept only our own origin and launch path; the login request is unsigned."""
+    target, ours = urlsplit(url), urlsplit(tool_url)
+    return (
+        (target.scheme, target.netloc.lower()) == (ours.scheme, ours.netloc.lower())
+        and target.path == LAUNCH_PATH
+    )
+
+
+def begin_login(params: dict, tool_url: str, now: datetime, ttl_seconds: int) -> LoginRedirect:
+    """Validate a login initiation and record its state; the caller commits."""
+    issuer, login_hint = params.get("iss"), params.get("login_hint")
+    target_link_uri = params.get("target_link_uri")
+    if not issuer or not login_hint or not target_link_uri:
+        raise LaunchRefused("login_params_missing", 400)
+    platform = find_platform(issuer, params.get("client_id"))
+    if platform is None:
+        raise LaunchRefused("registration_unknown", 400, hint="register")
+    if not platform.enabled:
+        raise LaunchRefused("registration_disabled", 403, hint="disabled")
+    if not is_our_launch_target(target_link_uri, tool_url):
+        raise LaunchRefused("target_link_uri_foreign", 400)
+
+    state, nonce, secret = (secrets.token_urlsafe(32) for _ in range(3))
+    db.session.add(
+        LaunchState(
+            state=state,
+            nonce=nonce,
+            platform_id=platform.id,
+            login_deployment_id=params.get("lti_deployment_id") or None,
+            target_link_uri=target_link_uri,
+            browser_binding_hash=binding_hash(secret),
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl_seconds),
+        )
+    )
+    auth_params = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": launch_url(tool_url),
+        "login_hint": login_hint,
+        "state": state,
+        "nonce": nonce,
+    }
+    if params.get("lti_message_hint"):
+        auth_params["lti_message_hint"] = params["lti_message_hint"]
+    separator = "&" if "?" in platform.auth_login_url else "?"
+    return LoginRedirect(
+        platform.auth_login_url + separator + urlencode(auth_params), state, secret, platform
+    )

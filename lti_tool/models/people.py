@@ -1,0 +1,89 @@
+"""LMS users, courses, memberships and resource links, kept current from launches."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import utcnow
+from ..extensions import db
+
+
+class LmsUser(db.Model):
+    """A person as one platform knows them: (platform, sub)."""
+
+    __tablename__ = "lms_users"
+    __table_args__ = (UniqueConstraint("platform_id", "sub"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
+    sub: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    given_name: Mapped[str | None] = mapped_column(String(255))
+    family_name: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    last_launch_at: Mapped[datetime | None]
+
+    @property
+    def display_name(self) -> str:
+        """Name to show; launches without PII still get a usable label."""
+        full = self.name or " ".join(p for p in (self.given_name, self.family_name) if p)
+        return full or "LMS user"
+
+
+class Course(db.Model):
+    """An LTI context within one deployment, with the service endpoints its launches carried."""
+
+    __tablename__ = "courses"
+    __table_args__ = (UniqueConstraint("deployment_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployments.id"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(255))
+    label: Mapped[str | None] = mapped_column(String(255))
+    nrps_url: Mapped[str | None] = mapped_column(String(1000))
+    ags_lineitems_url: Mapped[str | None] = mapped_column(String(1000))
+    ags_scopes: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def display_title(self) -> str:
+        """Title to show, falling back to the label."""
+        return self.title or self.label or "Untitled course"
+
+
+class Membership(db.Model):
+    """A user's roles in a course, as last seen in a launch or a roster sync."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id"), index=True)
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="Active")
+    is_test_user: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[LmsUser] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class ResourceLink(db.Model):
+    """A placement of the tool in a course, with the return URL its last launch gave."""
+
+    __tablename__ = "resource_links"
+    __table_args__ = (UniqueConstraint("course_id", "link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    link_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(255))
+    custom: Mapped[dict] = mapped_column(JSON, default=dict)
+    ags_lineitem_url: Mapped[str | None] = mapped_column(String(1000))
+    return_url: Mapped[str | None] = mapped_column(String(1000))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,24 @@
+"""Housekeeping jobs the worker schedules for itself."""
+
+from datetime import datetime
+
+from sqlalchemy import delete
+
+from ..clock import utcnow
+from ..extensions import db
+from ..models import LaunchState
+from .jobs import enqueue, handler
+
+PURGE_LAUNCH_STATES = "launch_states.purge"
+
+
+@handler(PURGE_LAUNCH_STATES)
+def purge_launch_states(payload: dict) -> None:
+    """Delete login states that expired without a launch."""
+    db.session.execute(delete(LaunchState).where(LaunchState.expires_at <= utcnow()))
+
+
+def schedule_housekeeping(now: datetime) -> None:
+    """Queue this hour's purge once, however many workers ask."""
+    enqueue(PURGE_LAUNCH_STATES, {}, now, idempotency_key=f"purge:{now:%Y%m%d%H}")
+    db.session.commit()

@@ -1,0 +1,150 @@
+"""Settings classes read from the environment; config/example.env documents every variable."""
+
+import os
+from datetime import timedelta
+
+from .resources import resource_dir
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in (_env(name, "") or "").split(",") if item.strip()]
+
+
+class BaseSettings:
+    """Defaults shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY")
+    # Private keys in the database are encrypted with this; falls back to SECRET_KEY.
+    KEY_ENCRYPTION_SECRET = _env("KEY_ENCRYPTION_SECRET")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    TEMPLATES_DIR = str(resource_dir("templates"))
+    CONFIG_DIR = str(resource_dir("config"))
+
+    # Public base URL of the tool, used for every URL we hand to an LMS.
+    TOOL_URL = _env("TOOL_URL", "http://localhost:5000")
+    TOOL_TITLE = _env("TOOL_TITLE", "Tutoring Portal")
+
+    # Cookies: the launch state cookie must cross sites inside the LMS iframe.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    REMEMBER_COOKIE_SECURE = True
+    LAUNCH_COOKIE_PARTITIONED = True
+
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MAX_FORM_MEMORY_SIZE = 128 * 1024
+    WTF_CSRF_TIME_LIMIT = None
+    PREFERRED_URL_SCHEME = "https"
+    PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 1)
+
+    # Launch checks.
+    LAUNCH_STATE_TTL_SECONDS = _int("LAUNCH_STATE_TTL_SECONDS", 600)
+    JWT_LEEWAY_SECONDS = _int("JWT_LEEWAY_SECONDS", 60)
+    JWT_MAX_AGE_SECONDS = _int("JWT_MAX_AGE_SECONDS", 600)
+    JWKS_MIN_REFETCH_SECONDS = _int("JWKS_MIN_REFETCH_SECONDS", 60)
+    JWKS_DEFAULT_TTL_SECONDS = _int("JWKS_DEFAULT_TTL_SECONDS", 900)
+    LAUNCH_CONTEXT_TTL_SECONDS = _int("LAUNCH_CONTEXT_TTL_SECONDS", 3600)
+
+    # Outbound fetches of URLs that came from a registration.
+    FETCH_ALLOW_PRIVATE = False
+    FETCH_ALLOW_HTTP = False
+    FETCH_ALLOWLIST = _list("FETCH_ALLOWLIST")
+    FETCH_TIMEOUT_SECONDS = float(_env("FETCH_TIMEOUT_SECONDS", "5"))
+    FETCH_MAX_BYTES = _int("FETCH_MAX_BYTES", 1024 * 1024)
+    FETCH_MAX_REDIRECTS = _int("FETCH_MAX_REDIRECTS", 3)
+
+    # Registration.
+    OPEN_REGISTRATION = _flag("OPEN_REGISTRATION", False)
+    INVITATION_TTL_HOURS = _int("INVITATION_TTL_HOURS", 72)
+    KEY_ROTATION_OVERLAP_HOURS = _int("KEY_ROTATION_OVERLAP_HOURS", 72)
+
+    # Durable jobs.
+    JOB_MAX_ATTEMPTS = _int("JOB_MAX_ATTEMPTS", 8)
+    JOB_LEASE_SECONDS = _int("JOB_LEASE_SECONDS", 300)
+    WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "2"))
+
+    SANDBOX_ENABLED = False
+    SANDBOX_URL = _env("SANDBOX_URL", "http://127.0.0.1:5000")
+
+
+class DevelopmentSettings(BaseSettings):
+    """One machine, sandbox LMS, SQLite, plain HTTP on localhost."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = _env("SECRET_KEY", "development-only-secret-key")
+    FETCH_ALLOW_PRIVATE = True
+    FETCH_ALLOW_HTTP = True
+    OPEN_REGISTRATION = _flag("OPEN_REGISTRATION", True)
+    SANDBOX_ENABLED = _flag("SANDBOX_ENABLED", True)
+    # Chromium accepts Secure cookies on http://localhost, so development keeps them.
+    PREFERRED_URL_SCHEME = "http"
+
+
+class TestingSettings(BaseSettings):
+    """Production rules with an in-test database; the test platform lives behind `responses`."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SANDBOX_ENABLED = True
+    SANDBOX_URL = "https://sandbox.lms.test"
+    TOOL_URL = "https://tool.test"
+
+
+class ProductionSettings(BaseSettings):
+    """Real deployments: PostgreSQL, HTTPS behind a proxy, no sandbox."""
+
+    ENV_NAME = "production"
+    SANDBOX_ENABLED = _flag("SANDBOX_ENABLED", False)
+    FETCH_ALLOW_PRIVATE = _flag("FETCH_ALLOW_PRIVATE", False)
+
+
+SETTINGS_BY_NAME = {
+    "development": DevelopmentSettings,
+    "testing": TestingSettings,
+    "production": ProductionSettings,
+}
+
+
+class ProductionSettingsError(RuntimeError):
+    """Raised when production settings are unsafe to serve with."""
+
+
+def check_production(config: dict) -> None:
+    """Refuse to start production without a secret key, with the sandbox, or with weak cookies."""
+    problems = []
+    if not config.get("SECRET_KEY") or len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+    if config.get("SANDBOX_ENABLED"):
+        problems.append("SANDBOX_ENABLED must be off")
+    if config.get("OPEN_REGISTRATION"):
+        problems.append("OPEN_REGISTRATION must be off; use invitations")
+    if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
+        problems.append("cookies must be Secure")
+    if config.get("FETCH_ALLOW_HTTP"):
+        problems.append("FETCH_ALLOW_HTTP must be off")
+    if not str(config.get("TOOL_URL", "")).startswith("https://"):
+        problems.append("TOOL_URL must be an https:// URL")
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        problems.append("DATABASE_URL must be set")
+    if problems:
+        raise ProductionSettingsError("Refusing to start: " + "; ".join(problems))

@@ -1,0 +1,72 @@
+"""The service admin's console: platforms and deployments, parked jobs."""
+
+import logging
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from ..clock import utcnow
+from ..services import jobs, platforms
+from ..services.accounts import authenticate
+from .access import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+log = logging.getLogger(__name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        account = authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        if account is not None and account.is_admin:
+            login_user(account)
+            return redirect(url_for("admin.home"))
+        flash("That email and password do not match a service admin account.")
+        return render_template("admin/login.html"), 401
+    return render_template("admin/login.html")
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("admin.login"))
+
+
+@bp.get("/")
+@admin_required
+def home():
+    return render_template("admin/platforms.html", platforms=platforms.list_platforms())
+
+
+@bp.post("/platforms/<int:platform_id>/enabled")
+@admin_required
+def set_platform_enabled(platform_id: int):
+    platforms.set_platform_enabled(platform_id, request.form.get("enabled") == "1")
+    return redirect(url_for("admin.home"))
+
+
+@bp.post("/deployments/<int:deployment_pk>/status")
+@admin_required
+def set_deployment_status(deployment_pk: int):
+    try:
+        platforms.set_deployment_status(deployment_pk, request.form.get("status", ""))
+    except platforms.PlatformError as exc:
+        flash(str(exc))
+        return redirect(url_for("admin.home")), 400
+    return redirect(url_for("admin.home"))
+
+
+@bp.get("/jobs")
+@admin_required
+def parked_jobs():
+    return render_template("admin/jobs.html", jobs=jobs.parked_jobs())
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@admin_required
+def retry_job(job_id: int):
+    try:
+        jobs.retry_parked(job_id, utcnow())
+    except LookupError as exc:
+        flash(str(exc))
+    return redirect(url_for("admin.parked_jobs"))

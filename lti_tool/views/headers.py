@@ -16,9 +16,11 @@ def _frame_ancestors() -> str:
 
 def add_security_headers(response):
     """Set CSP, framing, referrer and transport headers."""
+    frame_src = getattr(g, "frame_src", None)  # the sandbox LMS frames the tool
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         f"object-src 'none'; base-uri 'none'; frame-ancestors {_frame_ancestors()}"
+        + (f"; frame-src {frame_src}" if frame_src else "")
     )
     if _frame_ancestors() == "'none'":
         response.headers["X-Frame-Options"] = "DENY"

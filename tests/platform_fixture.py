@@ -1,0 +1,115 @@
+"""The test platform: the sandbox's platform side, reached by the tool through `responses`."""
+
+import json
+import re
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+import responses
+
+from lti_tool.clock import utcnow
+from lti_tool.lms.presets import Endpoints
+from lti_tool.sandbox.demo import demo_course
+from lti_tool.sandbox.platform import PlatformError, SandboxPlatform, ToolSide
+from lti_tool.services.platforms import add_platform
+from lti_tool.services.tool_keys import generate_key, tool_jwks
+
+TOOL = "https://tool.test"
+
+
+class TestPlatform:
+    """Drives launches the way a browser inside an LMS does, and counts JWKS fetches."""
+
+    __test__ = False
+
+    def __init__(self, app, client, network, platform: SandboxPlatform):
+        self.app, self.client, self.network, self.platform = app, client, network, platform
+        self.jwks_fetches = 0
+        self.jwks_status = 200
+        self.record = None
+
+    @classmethod
+    def register(cls, app, client, network, key_pair, *, issuer="https://lms.test",
+                 client_id="client-1", deployment_id="deployment-1", kind="other"):
+        generate_key(app.config)
+        private_pem, public_pem = key_pair
+        platform = SandboxPlatform(
+            base_url=issuer,
+            client_id=client_id,
+            deployment_id=deployment_id,
+            private_pem=private_pem,
+            public_pem=public_pem,
+            tool=ToolSide(TOOL + "/lti/login", TOOL + "/lti/launch",
+                          lambda: tool_jwks(app.config, utcnow())),
+            course=demo_course(),
+            hint_secret="test-hint-secret",
+        )
+        test_platform = cls(app, client, network, platform)
+        test_platform.record = add_platform(
+            "Test LMS",
+            Endpoints(kind, platform.issuer, platform.auth_url, platform.token_url,
+                      platform.jwks_url),
+            client_id,
+            [deployment_id],
+        )
+        test_platform._serve()
+        return test_platform
+
+    def _serve(self) -> None:
+        def jwks(_request):
+            self.jwks_fetches += 1
+            if self.jwks_status != 200:
+                return self.jwks_status, {}, "unavailable"
+            return 200, {"Content-Type": "application/json"}, json.dumps(self.platform.jwks())
+
+        def token(request):
+            try:
+                body = self.platform.issue_token(dict(parse_qsl(request.body)))
+            except PlatformError as exc:
+                return exc.status, {}, json.dumps({"error": str(exc)})
+            return 200, {"Content-Type": "application/json"}, json.dumps(body)
+
+        self.network.add_callback(responses.GET, self.platform.jwks_url, callback=jwks)
+        self.network.add_callback(responses.POST, self.platform.token_url, callback=token)
+
+    # Browser steps -----------------------------------------------------------------------
+    def login(self, user_id="student-01", *, params=None, **hint):
+        """Start a launch: returns the tool's login response."""
+        url = self.platform.login_initiation_url(user_id, **hint)
+        query = dict(parse_qsl(urlsplit(url).query))
+        query.update(params or {})
+        return self.client.get("/lti/login", query_string=query, base_url=TOOL)
+
+    @staticmethod
+    def auth_params(login_response) -> dict:
+        url = unescape(re.search(r'data-auth-url="([^"]+)"', login_response.text).group(1))
+        return dict(parse_qsl(urlsplit(url).query))
+
+    def authorize(self, login_response) -> dict:
+        """The platform's auth endpoint answers with the id_token form."""
+        return self.platform.authorize(self.auth_params(login_response))
+
+    def post_launch(self, form: dict):
+        return self.client.post(
+            "/lti/launch", data={k: v for k, v in form.items() if k != "action"}, base_url=TOOL
+        )
+
+    def launch(self, user_id="student-01", **hint):
+        """Run login, authorization and launch; return the launch response."""
+        return self.post_launch(self.authorize(self.login(user_id, **hint)))
+
+    def land(self, launch_response):
+        """Follow the launch's auto-submitting form to the landing page."""
+        html = launch_response.text
+        action = unescape(re.search(r'<form id="continue" method="post" action="([^"]+)"',
+                                    html).group(1))
+        token = unescape(re.search(r'name="launch_token" value="([^"]+)"', html).group(1))
+        return self.client.post(action, data={"launch_token": token}, base_url=TOOL), token
+
+    # Building bad launches -----------------------------------------------------------------
+    def claims_for(self, login_response) -> tuple[dict, str]:
+        """Return the claims a valid launch would carry, and its state."""
+        import jwt
+
+        form = self.authorize(login_response)
+        return jwt.decode(form["id_token"], options={"verify_signature": False}), form["state"]

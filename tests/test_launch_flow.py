@@ -1,0 +1,35 @@
+"""A student and an instructor launch the tool through the full LTI 1.3 flow."""
+
+from lti_tool.extensions import db
+from lti_tool.models import Course, LmsUser, Membership, ResourceLink
+
+
+def test_student_launch_lands_in_tutoring_with_course_and_name(lms):
+    landing, _ = lms.land(lms.launch("student-01"))
+    assert landing.status_code == 200
+    assert "Tutoring" in landing.text
+    assert "MATH 101: College Algebra" in landing.text
+    assert "Ava Adams" in landing.text
+
+
+def test_instructor_launch_lands_in_portal(lms):
+    landing, _ = lms.land(lms.launch("instructor-1"))
+    assert landing.status_code == 200
+    assert "Client Portal" in landing.text
+    assert "Rachel Moreno" in landing.text
+
+
+def test_launch_records_user_course_membership_link_and_service_endpoints(lms):
+    lms.launch("student-02")
+    user = db.session.execute(db.select(LmsUser).filter_by(sub="student-02")).scalar_one()
+    course = db.session.execute(db.select(Course)).scalar_one()
+    membership = db.session.execute(db.select(Membership)).scalar_one()
+    link = db.session.execute(db.select(ResourceLink)).scalar_one()
+    assert (user.name, user.email, user.timezone) == (
+        "Ben Baker", "ben.baker@demo.example", "America/New_York"
+    )
+    assert course.context_id == "demo-course-101"
+    assert course.nrps_url == lms.platform.memberships_url
+    assert course.ags_lineitems_url == lms.platform.lineitems_url
+    assert membership.user_id == user.id and membership.course_id == course.id
+    assert link.link_id == "course-nav" and link.return_url == "https://lms.test/"

@@ -1,14 +1,20 @@
 """Flask commands: keys, platforms, accounts, worker, sandbox."""
 
+import os
+import subprocess
+import sys
 import time
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
+from flask_migrate import upgrade
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from .clock import utcnow
 from .extensions import login_manager
 from .lms import presets
-from .services import accounts, jobs, maintenance, platforms, tool_keys
+from .services import accounts, jobs, maintenance, platforms, sandbox, tool_keys
 
 
 @login_manager.user_loader
@@ -19,6 +25,7 @@ def _load_user(account_id: str):
 keys_cli = click.Group("keys", help="The tool's signing keys.")
 platforms_cli = click.Group("platforms", help="LMS registrations and deployments.")
 admins_cli = click.Group("admins", help="Service admin accounts.")
+sandbox_cli = click.Group("sandbox", help="The development-only sandbox LMS.")
 
 
 @keys_cli.command("generate")
@@ -55,8 +62,17 @@ def keys_list():
 @click.option("--client-id", required=True)
 @click.option("--deployment", "deployment_ids", multiple=True, help="Deployment id (repeatable).")
 @click.option("--name", default="", help="A name for people.")
-def platforms_add(canvas_variant, moodle_url, issuer, auth_url, token_url, jwks_url, client_id,
-                  deployment_ids, name):
+def platforms_add(
+    canvas_variant,
+    moodle_url,
+    issuer,
+    auth_url,
+    token_url,
+    jwks_url,
+    client_id,
+    deployment_ids,
+    name,
+):
     """Register an LMS by preset or by its four URLs."""
     if canvas_variant:
         endpoints = presets.canvas(canvas_variant)
@@ -153,7 +169,60 @@ def worker(once):
             time.sleep(poll)
 
 
+def _require_sandbox() -> None:
+    if not current_app.config["SANDBOX_ENABLED"]:
+        raise click.ClickException("The sandbox runs in development only (TOOL_ENV=development).")
+
+
+@sandbox_cli.command("setup")
+def sandbox_setup():
+    """Create the schema, a key, the sandbox registration and the demo accounts."""
+    _require_sandbox()
+    upgrade()
+    _print_demo(sandbox.set_up_sandbox(current_app._get_current_object()))
+
+
+@sandbox_cli.command("serve")
+def sandbox_serve():
+    """Set up the sandbox, then serve the tool and run a worker beside it."""
+    _require_sandbox()
+    upgrade()
+    app = current_app._get_current_object()
+    demo = sandbox.set_up_sandbox(app)
+    tool = urlsplit(app.config["TOOL_URL"])
+    worker_process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "lti_tool", "worker"], env=os.environ.copy()
+    )
+    _print_demo(demo)
+    try:
+        run_simple(
+            tool.hostname or "localhost", tool.port or 5000, app, threaded=True,
+            request_handler=_PathOnlyLogHandler,
+        )
+    finally:
+        worker_process.terminate()
+        worker_process.wait(timeout=10)
+
+
+class _PathOnlyLogHandler(WSGIRequestHandler):
+    """Log request paths without query strings: launch parameters carry user hints."""
+
+    def log_request(self, code="-", size="-") -> None:
+        self.log("info", '"%s %s" %s', self.command, self.path.split("?", 1)[0], code)
+
+
+def _print_demo(demo: dict) -> None:
+    email, password = demo["admin"]
+    click.echo(
+        "\nTutoring Portal with its sandbox LMS is ready.\n"
+        f"  Sandbox course page:  {demo['sandbox_url']}\n"
+        f"    (launch the tool as any demo student, instructor, TA or designer)\n"
+        f"  Service admin:        {current_app.config['TOOL_URL']}/admin/\n"
+        f"    email {email}  password {password}\n"
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (keys_cli, platforms_cli, admins_cli, worker):
+    for command in (keys_cli, platforms_cli, admins_cli, sandbox_cli, worker):
         app.cli.add_command(command)

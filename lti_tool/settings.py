@@ -84,6 +84,7 @@ class BaseSettings:
 
     SANDBOX_ENABLED = False
     SANDBOX_URL = _env("SANDBOX_URL", "http://127.0.0.1:5000")
+    SANDBOX_KEY_FILE = _env("SANDBOX_KEY_FILE")
 
 
 class DevelopmentSettings(BaseSettings):

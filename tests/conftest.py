@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.pool import NullPool
 
 from lti_tool import create_app
 from lti_tool.extensions import db
@@ -28,10 +29,16 @@ def database_url(tmp_path_factory) -> str:
     )
 
 
+def app_settings(database_url: str) -> dict:
+    """Settings for a test app; no pool, so no connection outlives its use."""
+    return {"SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool}}
+
+
 @pytest.fixture(scope="session")
 def _schema(database_url):
     """Build the schema once through the migrations, as `flask db upgrade` does."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app("testing", app_settings(database_url))
     with app.app_context():
         upgrade()
     return database_url
@@ -39,7 +46,7 @@ def _schema(database_url):
 
 @pytest.fixture
 def app(_schema):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": _schema})
+    app = create_app("testing", app_settings(_schema))
     with app.app_context():
         yield app
         db.session.remove()

@@ -129,7 +129,9 @@ def fetch(
                 stream=True,
             )
         except requests.RequestException as exc:
-            raise FetchRefused(f"could not reach {urlsplit(url).hostname}: {type(exc).__name__}") from exc
+            raise FetchRefused(
+                f"could not reach {urlsplit(url).hostname}: {type(exc).__name__}"
+            ) from exc
         with response:
             if response.is_redirect and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])

@@ -45,7 +45,9 @@ class Deployment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)
     deployment_id: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(20), default="approved")  # approved, pending, disabled
+    status: Mapped[str] = mapped_column(
+        String(20), default="approved"
+    )  # approved, pending, disabled
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     platform: Mapped[Platform] = relationship(back_populates="deployments")

@@ -61,8 +61,13 @@ def demo_course() -> DemoCourse:
         for i, (g, f) in enumerate(zip(_GIVEN, _FAMILY, strict=True))
     ]
     staff = [
-        DemoUser("instructor-1", "Rachel", "Moreno", (INSTRUCTOR, INSTITUTION_FACULTY),
-                 label="Instructor"),
+        DemoUser(
+            "instructor-1",
+            "Rachel",
+            "Moreno",
+            (INSTRUCTOR, INSTITUTION_FACULTY),
+            label="Instructor",
+        ),
         DemoUser("instructor-2", "Tom", "Okoye", (INSTRUCTOR,), label="Instructor"),
         DemoUser("ta-1", "Lena", "Vogel", (INSTRUCTOR, TA), label="Teaching assistant"),
         DemoUser("designer-1", "Iris", "Lund", (DESIGNER,), label="Course designer"),

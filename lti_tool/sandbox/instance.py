@@ -23,7 +23,8 @@ def _key_pair(path: Path) -> tuple[str, str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
         path.write_bytes(pem)
@@ -48,10 +49,12 @@ def sandbox_platform(app: Flask) -> SandboxPlatform:
             deployment_id=DEPLOYMENT_ID,
             private_pem=private_pem,
             public_pem=public_pem,
-            tool=ToolSide(tool_url + "/lti/login", launch_url(tool_url),
-                          lambda: tool_jwks(config, utcnow())),
+            tool=ToolSide(
+                tool_url + "/lti/login", launch_url(tool_url), lambda: tool_jwks(config, utcnow())
+            ),
             course=demo_course(),
-            hint_secret=hmac.new(config["SECRET_KEY"].encode(), b"sandbox-hint",
-                                 hashlib.sha256).hexdigest(),
+            hint_secret=hmac.new(
+                config["SECRET_KEY"].encode(), b"sandbox-hint", hashlib.sha256
+            ).hexdigest(),
         )
     return app.extensions["sandbox_platform"]

@@ -69,8 +69,15 @@ class _Conf(LTI1P3PlatformConfAbstract):
 
 class _Params(Request):
     def build_metadata(self, request: dict) -> dict:
-        return {"method": "GET", "form_data": {}, "get_data": request, "headers": {},
-                "content_type": None, "path": "", "json": None}
+        return {
+            "method": "GET",
+            "form_data": {},
+            "get_data": request,
+            "headers": {},
+            "content_type": None,
+            "path": "",
+            "json": None,
+        }
 
 
 class _Login(OIDCLoginAbstract):
@@ -123,6 +130,20 @@ class SandboxPlatform:
             .set_platform_private_key(private_pem)
         )
         self.kid = self.registration.get_kid()
+        for topic in course.topics:
+            self._seed_lineitem(topic)
+
+    def _seed_lineitem(self, topic: str) -> None:
+        # Columns the tool created earlier, so the demo gradebook is not empty.
+        slug = topic.lower().replace(" ", "-")
+        item_id = f"{self.lineitems_url}/{slug}"
+        self.gradebook.lineitems[item_id] = {
+            "id": item_id,
+            "label": f"Tutoring mastery: {topic}",
+            "scoreMaximum": 100,
+            "resourceId": slug,
+            "tag": "tutoring-mastery",
+        }
 
     # Endpoints the tool registers with -------------------------------------------------
     @property
@@ -169,7 +190,10 @@ class SandboxPlatform:
         return json.loads(base64.urlsafe_b64decode(body))
 
     def login_initiation_url(
-        self, user_id: str, message: str = "resource", link_id: str = "course-nav",
+        self,
+        user_id: str,
+        message: str = "resource",
+        link_id: str = "course-nav",
         custom: dict | None = None,
     ) -> str:
         """Return the URL that starts a launch of the tool as one member."""
@@ -183,8 +207,11 @@ class SandboxPlatform:
     def authorize(self, params: dict) -> dict:
         """Check the tool's auth request and return the form the browser posts back to it."""
         checks = {
-            "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
-            "prompt": "none", "client_id": self.client_id,
+            "scope": "openid",
+            "response_type": "id_token",
+            "response_mode": "form_post",
+            "prompt": "none",
+            "client_id": self.client_id,
         }
         for name, expected in checks.items():
             if params.get(name) != expected:
@@ -211,21 +238,33 @@ class SandboxPlatform:
         launch.set_launch_presentation_claim("iframe", self.base_url + "/")
         launch.set_nrps(self.memberships_url)
         launch.set_ags(self.lineitems_url, allow_creating_lineitems=True)
-        launch.set_extra_claims({
-            "https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
-                "guid": self.issuer, "name": "Sandbox LMS", "product_family_code": "sandbox",
+        launch.set_extra_claims(
+            {
+                "https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
+                    "guid": self.issuer,
+                    "name": "Sandbox LMS",
+                    "product_family_code": "sandbox",
+                }
             }
-        })
+        )
         if hint["message"] == "deep_link":
-            launch.set_dl(self.base_url + "/deep-link-return", title="Tutoring",
-                          accept_types={"ltiResourceLink"}, extra_data={"sandbox": "echo-me"})
+            launch.set_dl(
+                self.base_url + "/deep-link-return",
+                title="Tutoring",
+                accept_types={"ltiResourceLink"},
+                extra_data={"sandbox": "echo-me"},
+            )
         else:
             launch.set_resource_link_claim(hint["link"], title="Tutoring")
 
     def sign(self, claims: dict, headers: dict | None = None) -> str:
         """Sign any claims with the platform key (tests use it to build bad launches)."""
-        return jwt.encode(claims, self.private_pem, algorithm="RS256",
-                          headers={"kid": self.kid, **(headers or {})})
+        return jwt.encode(
+            claims,
+            self.private_pem,
+            algorithm="RS256",
+            headers={"kid": self.kid, **(headers or {})},
+        )
 
     def receive_deep_link(self, response_jwt: str) -> list[dict]:
         """Verify a deep-linking response against the tool's keys; return its content items."""
@@ -272,9 +311,9 @@ class SandboxPlatform:
         if not allowed:
             raise PlatformError("token lacks the scope for this service", 403)
 
-    def memberships(self, authorization: str | None, page: int, limit: int | None) -> tuple[
-        dict, str | None
-    ]:
+    def memberships(
+        self, authorization: str | None, page: int, limit: int | None
+    ) -> tuple[dict, str | None]:
         """One NRPS page and the URL of the next one, if any."""
         self._require(authorization, (SCOPE_NRPS,))
         size = min(limit or self.page_size, self.page_size)
@@ -282,12 +321,21 @@ class SandboxPlatform:
         chunk = self.course.members[start : start + size]
         body = {
             "id": self.memberships_url,
-            "context": {"id": self.course.context_id, "label": self.course.label,
-                        "title": self.course.title},
+            "context": {
+                "id": self.course.context_id,
+                "label": self.course.label,
+                "title": self.course.title,
+            },
             "members": [
-                {"user_id": u.user_id, "status": u.status, "name": u.name,
-                 "given_name": u.given_name, "family_name": u.family_name, "email": u.email,
-                 "roles": list(u.roles)}
+                {
+                    "user_id": u.user_id,
+                    "status": u.status,
+                    "name": u.name,
+                    "given_name": u.given_name,
+                    "family_name": u.family_name,
+                    "email": u.email,
+                    "roles": list(u.roles),
+                }
                 for u in chunk
             ],
         }
@@ -332,8 +380,12 @@ class SandboxPlatform:
             for score in self.gradebook.scores.get(lineitem_id, []):
                 latest[score["userId"]] = score
         return [
-            {"id": f"{lineitem_id}/results/{user}", "scoreOf": lineitem_id, "userId": user,
-             "resultScore": s.get("scoreGiven"), "resultMaximum": s.get("scoreMaximum")}
+            {
+                "id": f"{lineitem_id}/results/{user}",
+                "scoreOf": lineitem_id,
+                "userId": user,
+                "resultScore": s.get("scoreGiven"),
+                "resultMaximum": s.get("scoreMaximum"),
+            }
             for user, s in latest.items()
         ]
-

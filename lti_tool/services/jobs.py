@@ -30,7 +30,11 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def enqueue(
-    kind: str, payload: dict, now: datetime, *, due_at: datetime | None = None,
+    kind: str,
+    payload: dict,
+    now: datetime,
+    *,
+    due_at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> Job:
     """Add a job in the caller's transaction; the same idempotency key yields the same job."""
@@ -41,7 +45,10 @@ def enqueue(
         if existing is not None:
             return existing
     job = Job(
-        kind=kind, payload=payload, due_at=due_at or now, created_at=now,
+        kind=kind,
+        payload=payload,
+        due_at=due_at or now,
+        created_at=now,
         idempotency_key=idempotency_key,
     )
     try:
@@ -83,7 +90,9 @@ def claim_due(now: datetime, lease: timedelta, worker: str, limit: int = 10) -> 
             .execution_options(synchronize_session=False)
         )
     db.session.commit()
-    return list(db.session.execute(db.select(Job).where(Job.id.in_(ids)).order_by(Job.id)).scalars())
+    return list(
+        db.session.execute(db.select(Job).where(Job.id.in_(ids)).order_by(Job.id)).scalars()
+    )
 
 
 def run_job(job: Job, now: datetime, max_attempts: int) -> None:
@@ -122,8 +131,9 @@ def run_due_jobs(now: datetime, config: dict, worker: str) -> int:
 def parked_jobs() -> list[Job]:
     """Return the jobs that ran out of attempts, newest first."""
     return list(
-        db.session.execute(db.select(Job).where(Job.status == "parked").order_by(Job.id.desc()))
-        .scalars()
+        db.session.execute(
+            db.select(Job).where(Job.status == "parked").order_by(Job.id.desc())
+        ).scalars()
     )
 
 

@@ -31,9 +31,7 @@ class LaunchOutcome:
 def start_login(params: dict, config: dict, now: datetime) -> LoginRedirect:
     """Check a login initiation and store its state."""
     try:
-        redirect = begin_login(
-            params, config["TOOL_URL"], now, config["LAUNCH_STATE_TTL_SECONDS"]
-        )
+        redirect = begin_login(params, config["TOOL_URL"], now, config["LAUNCH_STATE_TTL_SECONDS"])
     except LaunchRefused as refusal:
         log.info("login refused: %s", refusal.reason)
         raise
@@ -62,7 +60,9 @@ def complete_launch(
         validated.message_type,
     )
     audience = audience_for(validated.claims.get(claims.ROLES))
-    return LaunchOutcome(audience, token, context, validated.platform, context.course_id is not None)
+    return LaunchOutcome(
+        audience, token, context, validated.platform, context.course_id is not None
+    )
 
 
 def _upsert(model, keys: dict, values: dict):

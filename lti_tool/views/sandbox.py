@@ -3,7 +3,14 @@
 import json
 
 from flask import (
-    Blueprint, Response, current_app, g, jsonify, redirect, render_template, request,
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
 )
 
 from ..extensions import csrf
@@ -59,8 +66,9 @@ def memberships(context_id: str):
         request.args.get("page", 1, type=int),
         request.args.get("limit", type=int),
     )
-    response = Response(json.dumps(body),
-                        mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+    response = Response(
+        json.dumps(body), mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+    )
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return response
@@ -78,16 +86,20 @@ def lineitems(context_id: str):
 @bp.post("/courses/<context_id>/lineitems/<item>/scores")
 def scores(context_id: str, item: str):
     platform = _platform()
-    platform.post_score(request.headers.get("Authorization"),
-                        f"{platform.lineitems_url}/{item}", request.get_json(force=True))
+    platform.post_score(
+        request.headers.get("Authorization"),
+        f"{platform.lineitems_url}/{item}",
+        request.get_json(force=True),
+    )
     return "", 204
 
 
 @bp.get("/courses/<context_id>/lineitems/<item>/results")
 def results(context_id: str, item: str):
     platform = _platform()
-    return jsonify(platform.results(request.headers.get("Authorization"),
-                                    f"{platform.lineitems_url}/{item}"))
+    return jsonify(
+        platform.results(request.headers.get("Authorization"), f"{platform.lineitems_url}/{item}")
+    )
 
 
 @bp.post("/deep-link-return")

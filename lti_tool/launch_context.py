@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 import jwt
 
+from .clock import epoch_seconds
+
 TOKEN_TYPE = "launch-context"
 HEADER = "X-Launch-Token"
 FIELD = "launch_token"
@@ -50,8 +52,8 @@ def issue(context: LaunchContext, secret_key: str, now: datetime, ttl_seconds: i
     payload = {
         "typ": TOKEN_TYPE,
         "ctx": asdict(context),
-        "iat": int(now.timestamp()),
-        "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
+        "iat": epoch_seconds(now),
+        "exp": epoch_seconds(now + timedelta(seconds=ttl_seconds)),
     }
     return jwt.encode(payload, _key(secret_key), algorithm="HS256")
 
@@ -67,7 +69,7 @@ def read(token: str, secret_key: str, now: datetime) -> LaunchContext | None:
         )
     except jwt.InvalidTokenError:
         return None
-    if payload.get("typ") != TOKEN_TYPE or payload["exp"] <= now.timestamp():
+    if payload.get("typ") != TOKEN_TYPE or payload["exp"] <= epoch_seconds(now):
         return None
     try:
         return LaunchContext(**payload["ctx"])

@@ -1,7 +1,10 @@
 """Fixtures: the app on SQLite or PostgreSQL, a clean database per test, the test platform."""
 
+import contextvars
+import logging
 import os
 import re
+import time
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
@@ -9,6 +12,7 @@ import pytest
 import responses as responses_lib
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
@@ -16,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from lti_tool import create_app
 from lti_tool.extensions import db
 from lti_tool.lms import http as lms_http
+from lti_tool.models import LmsUser
 from tests.platform_fixture import TestPlatform
 
 TOOL = "https://tool.test"
@@ -47,6 +52,7 @@ def _schema(database_url):
 @pytest.fixture
 def app(_schema):
     app = create_app("testing", app_settings(_schema))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -57,6 +63,14 @@ def app(_schema):
             else:
                 for table in tables:
                     conn.execute(text(f"DELETE FROM {table}"))
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, so it gets its own app context and `g`, as on a
+    real server, instead of sharing the app context the test itself holds open."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture
@@ -109,6 +123,34 @@ def other_key_pair():
 def lms(app, client, mocked_network, platform_key_pair):
     """A registered LMS that signs real launches and serves its endpoints through `responses`."""
     return TestPlatform.register(app, client, mocked_network, platform_key_pair)
+
+
+@pytest.fixture
+def refused(caplog):
+    """Check a refused login or launch: its status, its logged reason, and no session made."""
+    caplog.set_level(logging.INFO, logger="lti_tool.services.launches")
+
+    def check(response, reason: str, status: int = 401, *, step="launch", users=0) -> None:
+        assert response.status_code == status
+        assert 'name="launch_token"' not in response.text
+        assert db.session.scalar(db.select(db.func.count()).select_from(LmsUser)) == users
+        logged = [r.getMessage() for r in caplog.records if r.name == "lti_tool.services.launches"]
+        assert logged[-1:] == [f"{step} refused: {reason}"]
+
+    return check
+
+
+@pytest.fixture
+def server_time_zone(monkeypatch):
+    """Set the server's local time zone; the tool must not depend on it."""
+
+    def use(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
 
 
 def form_fields(html: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
@@ -57,6 +58,26 @@ class Gradebook:
     lineitems: dict[str, dict] = field(default_factory=dict)
     scores: dict[str, list[dict]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Registration(Registration):
+    """lti1p3platform's registration, parsing the private key once instead of per signature."""
+
+    def set_platform_private_key(self, platform_private_key: str) -> "_Registration":
+        super().set_platform_private_key(platform_private_key)
+        self._signing_key = serialization.load_pem_private_key(
+            platform_private_key.encode(), password=None
+        )
+        self._kid = Registration.get_jwk(platform_private_key)["kid"]
+        return self
+
+    def get_kid(self) -> str:
+        return self._kid
+
+    def platform_encode_and_sign(self, payload: dict, expiration: int | None = None) -> str:
+        return Registration.encode_and_sign(
+            payload, self._signing_key, {"kid": self._kid}, expiration=expiration
+        )
 
 
 class _Conf(LTI1P3PlatformConfAbstract):
@@ -119,7 +140,7 @@ class SandboxPlatform:
         self.gradebook = Gradebook()
         self._hint_secret = hint_secret.encode()
         self.registration = (
-            Registration()
+            _Registration()
             .set_iss(self.issuer)
             .set_client_id(client_id)
             .set_deployment_id(deployment_id)

@@ -20,7 +20,7 @@ def add_security_headers(response):
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         f"object-src 'none'; base-uri 'none'; frame-ancestors {_frame_ancestors()}"
-        + (f"; frame-src {frame_src}" if frame_src else "")
+        + (f"; frame-src 'self' {frame_src}" if frame_src else "")
     )
     if _frame_ancestors() == "'none'":
         response.headers["X-Frame-Options"] = "DENY"

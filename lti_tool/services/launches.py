@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from ..domain.roles import Audience, audience_for
+from ..domain.roles import Audience, Destination, audience_for
 from ..extensions import db
 from ..launch_context import LaunchContext, issue, new_launch_id
 from ..lms import claims
@@ -25,7 +25,19 @@ class LaunchOutcome:
     token: str
     context: LaunchContext
     platform: Platform
-    has_course: bool
+    deep_linking: bool
+
+    @property
+    def has_course(self) -> bool:
+        return self.context.course_id is not None
+
+    @property
+    def destination(self) -> Destination:
+        if self.deep_linking:
+            # The LMS's link chooser waits for an answer only course setup can give.
+            can_answer = self.audience.can_set_up_course
+            return Destination.COURSE_SETUP if can_answer else Destination.NOT_AVAILABLE
+        return self.audience.destination
 
 
 def start_login(params: dict, config: dict, now: datetime) -> LoginRedirect:
@@ -50,7 +62,8 @@ def complete_launch(
         db.session.commit()
         log.info("launch refused: %s", refusal.reason)
         raise
-    context = _record(validated, now)
+    audience = audience_for(validated.claims.get(claims.ROLES))
+    context = _record(validated, audience, now)
     db.session.commit()
     token = issue(context, config["SECRET_KEY"], now, config["LAUNCH_CONTEXT_TTL_SECONDS"])
     log.info(
@@ -59,10 +72,8 @@ def complete_launch(
         validated.deployment.id,
         validated.message_type,
     )
-    audience = audience_for(validated.claims.get(claims.ROLES))
-    return LaunchOutcome(
-        audience, token, context, validated.platform, context.course_id is not None
-    )
+    deep_linking = validated.message_type == claims.DEEP_LINKING_REQUEST
+    return LaunchOutcome(audience, token, context, validated.platform, deep_linking)
 
 
 def _upsert(model, keys: dict, values: dict):
@@ -72,78 +83,34 @@ def _upsert(model, keys: dict, values: dict):
         db.session.add(row)
     for name, value in values.items():
         setattr(row, name, value)
+    db.session.flush()
     return row
 
 
-def _record(validated: ValidatedLaunch, now: datetime) -> LaunchContext:
-    body = validated.claims
-    platform, deployment = validated.platform, validated.deployment
-    audience = audience_for(body.get(claims.ROLES))
-    custom = body.get(claims.CUSTOM) if isinstance(body.get(claims.CUSTOM), dict) else {}
-    user = _upsert(
-        LmsUser,
-        {"platform_id": platform.id, "sub": body["sub"]},
-        {
-            "name": _text(body.get("name")),
-            "given_name": _text(body.get("given_name")),
-            "family_name": _text(body.get("family_name")),
-            "email": _text(body.get("email")),
-            "timezone": _text(custom.get("timezone")),
-            "last_launch_at": now,
-        },
-    )
-    presentation = body.get(claims.LAUNCH_PRESENTATION) or {}
-    return_url = presentation.get("return_url") if isinstance(presentation, dict) else None
-    _learn_frame_origin(platform, return_url)
+def _claim(body: dict, name: str) -> dict:
+    value = body.get(name)
+    return value if isinstance(value, dict) else {}
 
+
+def _text(value) -> str | None:
+    return value[:255] if isinstance(value, str) and value else None
+
+
+def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> LaunchContext:
+    body = validated.claims
+    user = _record_user(validated.platform, body, now)
+    return_url = _claim(body, claims.LAUNCH_PRESENTATION).get("return_url")
+    _learn_frame_origin(validated.platform, return_url)
     course = None
-    context_claim = body.get(claims.CONTEXT)
-    if isinstance(context_claim, dict):
-        nrps = body.get(claims.NRPS) if isinstance(body.get(claims.NRPS), dict) else {}
-        ags = body.get(claims.AGS) if isinstance(body.get(claims.AGS), dict) else {}
-        course_values = {
-            "platform_id": platform.id,
-            "title": _text(context_claim.get("title")),
-            "label": _text(context_claim.get("label")),
-        }
-        if nrps.get("context_memberships_url"):
-            course_values["nrps_url"] = nrps["context_memberships_url"]
-        if ags.get("lineitems"):
-            course_values["ags_lineitems_url"] = ags["lineitems"]
-            course_values["ags_scopes"] = [s for s in ags.get("scope", []) if isinstance(s, str)]
-        course = _upsert(
-            Course,
-            {"deployment_id": deployment.id, "context_id": str(context_claim["id"])},
-            course_values,
-        )
-        db.session.flush()
-        _upsert(
-            Membership,
-            {"course_id": course.id, "user_id": _flushed(user).id},
-            {
-                "roles": [r for r in body.get(claims.ROLES, []) if isinstance(r, str)],
-                "status": "Active",
-                "is_test_user": audience.test_user,
-            },
-        )
-        link = body.get(claims.RESOURCE_LINK)
-        if isinstance(link, dict) and link.get("id"):
-            _upsert(
-                ResourceLink,
-                {"course_id": course.id, "link_id": str(link["id"])},
-                {
-                    "title": _text(link.get("title")),
-                    "custom": custom,
-                    "ags_lineitem_url": ags.get("lineitem"),
-                    "return_url": return_url,
-                },
-            )
-    settings = body.get(claims.DEEP_LINKING_SETTINGS) or {}
-    db.session.flush()
+    if claims.CONTEXT in body:
+        course = _record_course(validated, body)
+        _record_membership(course, user, body, audience)
+        _record_resource_link(course, body, return_url)
+    settings = _claim(body, claims.DEEP_LINKING_SETTINGS)
     return LaunchContext(
-        platform_id=platform.id,
-        deployment_id=deployment.id,
-        user_id=_flushed(user).id,
+        platform_id=validated.platform.id,
+        deployment_id=validated.deployment.id,
+        user_id=user.id,
         course_id=course.id if course is not None else None,
         staff=audience.staff,
         learner=audience.learner,
@@ -155,19 +122,71 @@ def _record(validated: ValidatedLaunch, now: datetime) -> LaunchContext:
     )
 
 
-def _flushed(row):
-    if row.id is None:
-        db.session.flush()
-    return row
+def _record_user(platform: Platform, body: dict, now: datetime) -> LmsUser:
+    return _upsert(
+        LmsUser,
+        {"platform_id": platform.id, "sub": body["sub"]},
+        {
+            "name": _text(body.get("name")),
+            "given_name": _text(body.get("given_name")),
+            "family_name": _text(body.get("family_name")),
+            "email": _text(body.get("email")),
+            "timezone": _text(_claim(body, claims.CUSTOM).get("timezone")),
+            "last_launch_at": now,
+        },
+    )
 
 
-def _text(value) -> str | None:
-    return value[:255] if isinstance(value, str) and value else None
+def _record_course(validated: ValidatedLaunch, body: dict) -> Course:
+    context = body[claims.CONTEXT]
+    values = {
+        "platform_id": validated.platform.id,
+        "title": _text(context.get("title")),
+        "label": _text(context.get("label")),
+    }
+    # Service endpoints are kept for calls outside a launch (roster sync, scores).
+    nrps, ags = _claim(body, claims.NRPS), _claim(body, claims.AGS)
+    if nrps.get("context_memberships_url"):
+        values["nrps_url"] = nrps["context_memberships_url"]
+    if ags.get("lineitems"):
+        values["ags_lineitems_url"] = ags["lineitems"]
+        values["ags_scopes"] = [s for s in ags.get("scope", []) if isinstance(s, str)]
+    return _upsert(
+        Course, {"deployment_id": validated.deployment.id, "context_id": str(context["id"])}, values
+    )
+
+
+def _record_membership(course: Course, user: LmsUser, body: dict, audience: Audience) -> None:
+    _upsert(
+        Membership,
+        {"course_id": course.id, "user_id": user.id},
+        {
+            "roles": [r for r in body.get(claims.ROLES, []) if isinstance(r, str)],
+            "status": "Active",
+            "is_test_user": audience.test_user,
+        },
+    )
+
+
+def _record_resource_link(course: Course, body: dict, return_url: str | None) -> None:
+    link = _claim(body, claims.RESOURCE_LINK)
+    if not link.get("id"):
+        return
+    _upsert(
+        ResourceLink,
+        {"course_id": course.id, "link_id": str(link["id"])},
+        {
+            "title": _text(link.get("title")),
+            "custom": _claim(body, claims.CUSTOM),
+            "ags_lineitem_url": _claim(body, claims.AGS).get("lineitem"),
+            "return_url": return_url,
+        },
+    )
 
 
 def _learn_frame_origin(platform: Platform, url: str | None) -> None:
     # The return URL is signed by the platform, so its origin may frame our pages.
-    if not url:
+    if not isinstance(url, str):
         return
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:

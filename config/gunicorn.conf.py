@@ -1,4 +1,7 @@
-"""Gunicorn settings for production: `gunicorn -c config/gunicorn.conf.py "lti_tool:create_app()"`."""
+"""Gunicorn settings for production.
+
+Run: gunicorn -c config/gunicorn.conf.py "lti_tool:create_app()"
+"""
 
 import multiprocessing
 import os

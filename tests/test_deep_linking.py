@@ -65,8 +65,11 @@ def test_cross_site_post_without_launch_context_signs_nothing(lms, client):
     assert answer.status_code == 401 and 'name="JWT"' not in answer.text
 
 
-def test_students_cannot_place_links(lms, client):
-    token = _deep_link_token(lms, "student-01")
+def test_students_cannot_answer_a_link_chooser(lms, client):
+    response = lms.launch("student-01", message="deep_link")
+    assert response.status_code == 200 and "Not available for your role" in response.text
+    assert 'name="launch_token"' not in response.text
+    token = lms.land(lms.launch("student-01"))[1]
     answer = client.post("/portal/setup/link", data={"launch_token": token}, base_url=TOOL)
     assert answer.status_code == 403 and 'name="JWT"' not in answer.text
 
@@ -76,3 +79,9 @@ def test_data_claim_is_left_out_when_the_request_had_none(app, lms):
     response_jwt = deep_linking_response("https://lms.test", "client-1", "deployment-1", None,
                                          [TutoringLink("Tutoring")], TOOL, key)
     assert DL + "data" not in jwt.decode(response_jwt, options={"verify_signature": False})
+
+
+def test_deep_linking_launch_opens_course_setup_for_instructors_and_designers(lms):
+    for user in ("instructor-1", "designer-1"):
+        landing, _ = lms.land(lms.launch(user, message="deep_link"))
+        assert "Add the Tutoring link" in landing.text

@@ -30,9 +30,28 @@ def add_platform(
     audience: str | None = None,
 ) -> Platform:
     """Register (issuer, client_id) with approved deployments, or add deployments to it."""
-    platform = db.session.execute(
-        db.select(Platform).filter_by(issuer=endpoints.issuer, client_id=client_id)
+    platform = stage_platform(name, endpoints, client_id, deployment_ids, audience)
+    db.session.commit()
+    log.info("platform %s registered or updated (%s)", platform.id, platform.kind)
+    return platform
+
+
+def find_platform(issuer: str, client_id: str) -> Platform | None:
+    """Return the registration of (issuer, client_id), if there is one."""
+    return db.session.execute(
+        db.select(Platform).filter_by(issuer=issuer, client_id=client_id)
     ).scalar_one_or_none()
+
+
+def stage_platform(
+    name: str,
+    endpoints: Endpoints,
+    client_id: str,
+    deployment_ids: list[str],
+    audience: str | None = None,
+) -> Platform:
+    """Add or update a registration in the session, as add_platform does; the caller commits."""
+    platform = find_platform(endpoints.issuer, client_id)
     if platform is None:
         platform = Platform(
             name=name,
@@ -52,8 +71,7 @@ def add_platform(
     for deployment_id in deployment_ids:
         if deployment_id not in known:
             platform.deployments.append(Deployment(deployment_id=deployment_id, status="approved"))
-    db.session.commit()
-    log.info("platform %s registered or updated (%s)", platform.id, platform.kind)
+    db.session.flush()
     return platform
 
 
@@ -123,8 +141,15 @@ def find_open_invitation(token: str | None, now: datetime) -> Invitation | None:
     return invitation
 
 
-def redeem_invitation(invitation: Invitation | None, platform: Platform, now: datetime) -> None:
-    """Mark an invitation used by the registration it produced; the caller commits."""
-    if invitation is not None:
-        invitation.used_at = now
-        invitation.platform_id = platform.id
+def redeem_invitation(invitation: Invitation | None, platform: Platform, now: datetime) -> bool:
+    """Mark an invitation used by its registration; False if another request did first."""
+    if invitation is None:
+        return True
+    # Claim only an unused row, so two registrations racing on one invitation cannot both win;
+    # the caller commits.
+    claimed = db.session.execute(
+        db.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now, platform_id=platform.id)
+    )
+    return claimed.rowcount == 1

@@ -1,16 +1,22 @@
-"""The LTI endpoints: OIDC login, launch, our JWKS."""
+"""The LTI endpoints: OIDC login, launch, our JWKS, registration and the Canvas JSON."""
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from ..clock import utcnow
 from ..domain.roles import Destination
 from ..extensions import csrf
+from ..lms.errors import RegistrationFailed
 from ..lms.state_binding import CookieStateBinding
+from ..models import Invitation
+from ..services import registration
 from ..services.launches import complete_launch, start_login
+from ..services.registration_form import PRESETS, FormInvalid, form_values
 from ..services.tool_keys import tool_jwks
 
 bp = Blueprint("lti", __name__)
-csrf.exempt(bp)  # the platform posts here cross-site; the state and nonce are the protection
+# The platform posts here cross-site; the state and nonce are the protection. The registration
+# form is framed cross-site too, so its secret invitation token is its CSRF proof.
+csrf.exempt(bp)
 
 DESTINATIONS = {
     Destination.PORTAL: "portal.home",
@@ -27,17 +33,16 @@ def state_binding() -> CookieStateBinding:
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login():
     g.frame_anywhere = True
-    redirect = start_login(request.values.to_dict(), current_app.config, utcnow())
+    params = request.values.to_dict()
+    redirect = start_login(params, current_app.config, utcnow())
     g.frame_origins = redirect.platform.frame_origins
+    in_new_window = bool(params.pop("new_window", None))
     response = current_app.make_response(
         render_template(
             "lti/login.html",
             auth_url=redirect.auth_url,
-            new_window_url=request.base_url + "?" + request.query_string.decode()
-            if request.method == "GET"
-            else None,
-            params=request.values.to_dict(),
-            in_new_window=bool(request.values.get("new_window")),
+            # Top level, the same login keeps its cookies when the LMS frame may not.
+            new_window_url=None if in_new_window else url_for(".login", **params, new_window=1),
         )
     )
     state_binding().issue(
@@ -58,7 +63,7 @@ def launch():
         request.form.to_dict(), binding.read(request, state), current_app.config, utcnow()
     )
     g.frame_origins = outcome.platform.frame_origins
-    destination = outcome.audience.destination
+    destination = outcome.destination
     if destination is Destination.NOT_AVAILABLE:
         page = render_template("lti/not_available.html")
     elif not outcome.has_course:
@@ -79,3 +84,69 @@ def jwks():
     response = jsonify(tool_jwks(current_app.config, utcnow()))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@bp.get("/lti/register")
+def register():
+    g.frame_anywhere = True  # the LMS frames registration; these pages carry no student data
+    token = request.args.get("invitation")
+    invitation = registration.open_invitation(token, current_app.config, utcnow())
+    configuration_url = request.args.get("openid_configuration")
+    if not configuration_url:
+        return _register_form(token, invitation, form_values({}), {})
+    platform = registration.register_dynamically(
+        configuration_url,
+        request.args.get("registration_token"),
+        invitation,
+        current_app.config,
+        utcnow(),
+    )
+    return render_template("lti/register_done.html", platform=platform, close_dialog=True)
+
+
+@bp.post("/lti/register")
+def register_manually():
+    g.frame_anywhere = True
+    token = request.form.get("invitation")
+    invitation = registration.open_invitation(token, current_app.config, utcnow())
+    if invitation is None:
+        csrf.protect()  # open registration (development): the session's CSRF token is the proof
+    try:
+        platform = registration.register_manually(
+            request.form.to_dict(), invitation, current_app.config, utcnow()
+        )
+    except FormInvalid as invalid:
+        return _register_form(token, invitation, form_values(request.form), invalid.errors), 400
+    return render_template("lti/register_done.html", platform=platform, close_dialog=False)
+
+
+def _register_form(
+    token: str | None, invitation: Invitation | None, values: dict, errors: dict
+) -> str:
+    return render_template(
+        "lti/register_form.html",
+        # Only a token that opens an invitation is carried on; without one the form falls back
+        # to the session's CSRF token (open registration).
+        invitation=token if invitation else None,
+        values=values,
+        errors=errors,
+        presets=PRESETS,
+        tool=registration.tool_details(current_app.config),
+    )
+
+
+@bp.errorhandler(registration.InvitationRequired)
+def _invitation_required(_error):
+    g.frame_anywhere = True
+    return render_template("lti/register_error.html", invitation_required=True), 403
+
+
+@bp.errorhandler(RegistrationFailed)
+def _registration_failed(error: RegistrationFailed):
+    g.frame_anywhere = True
+    return render_template("lti/register_error.html", reason=str(error)), 400
+
+
+@bp.get("/lti/config/canvas.json")
+def canvas_json():
+    return jsonify(registration.canvas_json(current_app.config))

@@ -141,15 +141,15 @@ def refused(caplog):
 
 
 @pytest.fixture
-def server_time_zone(monkeypatch):
-    """Set the server's local time zone; the tool must not depend on it."""
+def server_time_zone():
+    """Set the server's local time zone for one test; the tool must not depend on it."""
+    with pytest.MonkeyPatch.context() as patch:
 
-    def use(zone: str) -> None:
-        monkeypatch.setenv("TZ", zone)
-        time.tzset()
+        def use(zone: str) -> None:
+            patch.setenv("TZ", zone)
+            time.tzset()
 
-    yield use
-    monkeypatch.undo()
+        yield use
     time.tzset()
 
 

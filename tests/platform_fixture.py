@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
@@ -15,6 +16,26 @@ from lti_tool.services.platforms import add_platform
 from lti_tool.services.tool_keys import generate_key, tool_jwks
 
 TOOL = "https://tool.test"
+
+
+def put(values: dict):
+    """Return a claims change that sets `values`."""
+    return lambda claims: claims.update(values)
+
+
+def drop(*names: str):
+    """Return a claims change that removes the named claims."""
+
+    def change(claims: dict) -> None:
+        for name in names:
+            del claims[name]
+
+    return change
+
+
+def timed(iat: int, exp: int):
+    """Return a claims change that sets iat and exp to these offsets from now, in seconds."""
+    return lambda claims: claims.update(iat=int(time.time()) + iat, exp=int(time.time()) + exp)
 
 
 class TestPlatform:
@@ -113,3 +134,25 @@ class TestPlatform:
 
         form = self.authorize(login_response)
         return jwt.decode(form["id_token"], options={"verify_signature": False}), form["state"]
+
+    def launch_forged(self, forge, user_id="student-01", *, params=None, **hint):
+        """Log in, then post the id_token that `forge` makes of the valid claims."""
+        claims, state = self.claims_for(self.login(user_id, params=params, **hint))
+        return self.post_launch({"id_token": forge(claims), "state": state})
+
+    def launch_with(self, change=None, headers=None, user_id="student-01", **login):
+        """Log in, let `change` edit the valid claims, sign them with the platform key, post."""
+
+        def forge(claims):
+            if change is not None:
+                change(claims)
+            return self.platform.sign(claims, headers)
+
+        return self.launch_forged(forge, user_id, **login)
+
+    def rotate_key(self, key_pair) -> None:
+        """Sign from now on with another key under a new kid, as LMSs rotate their keys."""
+        private_pem, public_pem = key_pair
+        registration = self.platform.registration
+        registration.set_platform_private_key(private_pem).set_platform_public_key(public_pem)
+        self.platform.private_pem, self.platform.kid = private_pem, registration.get_kid()

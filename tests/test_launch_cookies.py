@@ -37,3 +37,17 @@ def test_platform_may_post_the_login_initiation(lms):
     assert posted.status_code == 200 and _new_window_link(posted.text) is not None
     landing, _ = lms.land(lms.post_launch(lms.authorize(posted)))
     assert "Tutoring" in landing.text
+
+
+def _clears_state_cookie(response) -> bool:
+    return any(
+        header.startswith("lti_state_") and "Max-Age=0" in header
+        for header in response.headers.getlist("Set-Cookie")
+    )
+
+
+def test_state_cookie_is_cleared_after_a_launch_accepted_or_refused(lms):
+    form = lms.authorize(lms.login("student-01"))
+    assert _clears_state_cookie(lms.post_launch(form))
+    replayed = lms.post_launch(form)
+    assert replayed.status_code == 401 and _clears_state_cookie(replayed)

@@ -20,6 +20,7 @@ from pylti1p3.request import Request
 from pylti1p3.session import SessionService
 from sqlalchemy import delete
 
+from ..clock import epoch_seconds
 from ..extensions import db
 from ..models import Deployment, LaunchState, Platform
 from . import claims
@@ -149,7 +150,8 @@ class ToolMessageLaunch(MessageLaunch):
             raise LaunchRefused("aud_mismatch")
         if len(audiences) > 1:
             trusted = {platform.client_id, *(platform.extra_audiences or [])}
-            if any(a not in trusted for a in audiences):
+            # Unverified input: an entry may be unhashable, so test the type before the set.
+            if any(not isinstance(a, str) or a not in trusted for a in audiences):
                 raise LaunchRefused("aud_untrusted")
             if body.get("azp") != platform.client_id:
                 raise LaunchRefused("azp_mismatch")
@@ -179,7 +181,7 @@ class ToolMessageLaunch(MessageLaunch):
             raise LaunchRefused("alg_key_mismatch")
         try:
             public_key = RSAAlgorithm.from_jwk(jwk)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (jwt.InvalidKeyError, ValueError, KeyError, TypeError) as exc:
             raise LaunchRefused("platform_key_invalid") from exc
         leeway = self._config["JWT_LEEWAY_SECONDS"]
         try:
@@ -203,9 +205,9 @@ class ToolMessageLaunch(MessageLaunch):
         except jwt.InvalidTokenError as exc:
             raise LaunchRefused("token_invalid") from exc
         iat = verified["iat"]
-        if not isinstance(iat, int | float) or iat < self._now.timestamp() - self._config[
-            "JWT_MAX_AGE_SECONDS"
-        ]:
+        # Not now.timestamp(): `now` is naive UTC, which that would read as server-local time.
+        oldest = epoch_seconds(self._now) - self._config["JWT_MAX_AGE_SECONDS"]
+        if not isinstance(iat, int | float) or iat < oldest:
             raise LaunchRefused("iat_too_old")
         self._jwt["body"] = verified  # from here on only verified claims are read
         return self
@@ -215,7 +217,8 @@ class ToolMessageLaunch(MessageLaunch):
         nonce = self._jwt["body"].get("nonce")
         if not nonce or not isinstance(nonce, str):
             raise LaunchRefused("nonce_missing")
-        if not hmac.compare_digest(nonce, self._state_row.nonce):
+        # Bytes: compare_digest raises on str with non-ASCII characters.
+        if not hmac.compare_digest(nonce.encode(), self._state_row.nonce.encode()):
             raise LaunchRefused("nonce_mismatch")
         return self
 

@@ -150,7 +150,10 @@ def _record_course(validated: ValidatedLaunch, body: dict) -> Course:
         values["nrps_url"] = nrps["context_memberships_url"]
     if ags.get("lineitems"):
         values["ags_lineitems_url"] = ags["lineitems"]
-        values["ags_scopes"] = [s for s in ags.get("scope", []) if isinstance(s, str)]
+        scopes = ags.get("scope")
+        values["ags_scopes"] = [s for s in scopes if isinstance(s, str)] if isinstance(
+            scopes, list
+        ) else []
     return _upsert(
         Course, {"deployment_id": validated.deployment.id, "context_id": str(context["id"])}, values
     )
@@ -161,7 +164,7 @@ def _record_membership(course: Course, user: LmsUser, body: dict, audience: Audi
         Membership,
         {"course_id": course.id, "user_id": user.id},
         {
-            "roles": [r for r in body.get(claims.ROLES, []) if isinstance(r, str)],
+            "roles": [r for r in body[claims.ROLES] if isinstance(r, str)],
             "status": "Active",
             "is_test_user": audience.test_user,
         },

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..lms.errors import LaunchRefused
@@ -27,6 +27,8 @@ def _course_missing(_error: CourseMissing):
 
 def _http_error(error: HTTPException):
     g.frame_anywhere = True
+    if error.code == 413:
+        log.info("request refused: too_large path=%s", request.path)
     return render_template("errors/http.html", error=error), error.code
 
 

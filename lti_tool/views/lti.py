@@ -1,6 +1,15 @@
 """The LTI endpoints: OIDC login, launch, our JWKS, registration and the Canvas JSON."""
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    after_this_request,
+    current_app,
+    g,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..clock import utcnow
 from ..domain.roles import Destination
@@ -59,6 +68,13 @@ def launch():
     g.frame_anywhere = True
     state = request.form.get("state", "")
     binding = state_binding()
+
+    @after_this_request
+    def _forget_state(response):
+        # The state is spent whatever the outcome, so its cookie goes too.
+        binding.clear(response, state)
+        return response
+
     outcome = complete_launch(
         request.form.to_dict(), binding.read(request, state), current_app.config, utcnow()
     )
@@ -74,9 +90,7 @@ def launch():
             action=url_for(DESTINATIONS[destination]),
             launch_token=outcome.token,
         )
-    response = current_app.make_response(page)
-    binding.clear(response, state)
-    return response
+    return page
 
 
 @bp.get("/.well-known/jwks.json")

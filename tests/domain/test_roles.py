@@ -28,7 +28,10 @@ TEST_USER = "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"
         ([], Destination.NOT_AVAILABLE),
         ([""], Destination.NOT_AVAILABLE),
         (None, Destination.NOT_AVAILABLE),
-        (["http://purl.imsglobal.org/vocab/lis/v2/unknown/unknown#Helper"], Destination.NOT_AVAILABLE),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/unknown/unknown#Helper"],
+            Destination.NOT_AVAILABLE,
+        ),
         ([INST + "Administrator"], Destination.NOT_AVAILABLE),
         ([INST + "Faculty", INST + "Instructor", INST + "Staff"], Destination.NOT_AVAILABLE),
         ([SYS + "Administrator"], Destination.NOT_AVAILABLE),

@@ -10,8 +10,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses as responses_lib
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -21,6 +19,7 @@ from lti_tool import create_app
 from lti_tool.extensions import db
 from lti_tool.lms import http as lms_http
 from lti_tool.models import LmsUser
+from lti_tool.sandbox.platform import new_key_pair
 from tests.platform_fixture import TestPlatform
 
 TOOL = "https://tool.test"
@@ -97,26 +96,14 @@ def mocked_network():
         yield mock
 
 
-def _new_rsa_pair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
-    return private, public
-
-
 @pytest.fixture(scope="session")
 def platform_key_pair():
-    return _new_rsa_pair()
+    return new_key_pair()
 
 
 @pytest.fixture(scope="session")
 def other_key_pair():
-    return _new_rsa_pair()
+    return new_key_pair()
 
 
 @pytest.fixture

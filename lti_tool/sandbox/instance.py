@@ -5,29 +5,23 @@ import hmac
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 
 from ..clock import utcnow
 from ..lms.login import launch_url
 from ..services.tool_keys import tool_jwks
 from .demo import demo_course
-from .platform import SandboxPlatform, ToolSide
+from .platform import SandboxPlatform, ToolSide, new_key_pair
 
 CLIENT_ID = "sandbox-client"
 DEPLOYMENT_ID = "sandbox-deployment"
 
 
 def _key_pair(path: Path) -> tuple[str, str]:
+    """Return the sandbox's key pair, creating it on first use (development only)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path.write_bytes(pem)
+        path.write_text(new_key_pair()[0])
         path.chmod(0o600)
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     public = private.public_key().public_bytes(

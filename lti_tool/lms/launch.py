@@ -100,14 +100,11 @@ class ToolMessageLaunch(MessageLaunch):
         state = self._get_request_param("state")
         if not state:
             raise LaunchRefused("state_missing")
-        row = db.session.get(LaunchState, state)
-        if row is None:
-            raise LaunchRefused("state_unknown")
         # Single use: whoever deletes the row owns the state; a replay finds nothing.
-        consumed = db.session.execute(
-            delete(LaunchState).where(LaunchState.state == state)
-        ).rowcount
-        if consumed != 1:
+        row = db.session.execute(
+            delete(LaunchState).where(LaunchState.state == state).returning(LaunchState)
+        ).scalar_one_or_none()
+        if row is None:
             raise LaunchRefused("state_unknown")
         if row.expires_at <= self._now:
             raise LaunchRefused("state_expired")

@@ -29,20 +29,20 @@ def _list(name: str) -> list[str]:
 class BaseSettings:
     """Defaults shared by every environment."""
 
-    ENV_NAME = "base"
     SECRET_KEY = _env("SECRET_KEY")
     # Private keys in the database are encrypted with this; falls back to SECRET_KEY.
     KEY_ENCRYPTION_SECRET = _env("KEY_ENCRYPTION_SECRET")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error must never put a name or an email in a log line.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     TEMPLATES_DIR = str(resource_dir("templates"))
-    CONFIG_DIR = str(resource_dir("config"))
 
     # Public base URL of the tool, used for every URL we hand to an LMS.
     TOOL_URL = _env("TOOL_URL", "http://localhost:5000")
     TOOL_TITLE = _env("TOOL_TITLE", "Tutoring Portal")
 
-    # Cookies: the launch state cookie must cross sites inside the LMS iframe.
+    # The session cookie serves the tool's own sign-in (first party); the launch-state cookie
+    # that crosses sites inside the LMS frame is set in lms/state_binding.py.
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -90,7 +90,6 @@ class BaseSettings:
 class DevelopmentSettings(BaseSettings):
     """One machine, sandbox LMS, SQLite, plain HTTP on localhost."""
 
-    ENV_NAME = "development"
     SECRET_KEY = _env("SECRET_KEY", "development-only-secret-key")
     FETCH_ALLOW_PRIVATE = True
     FETCH_ALLOW_HTTP = True
@@ -103,7 +102,6 @@ class DevelopmentSettings(BaseSettings):
 class TestingSettings(BaseSettings):
     """Production rules with an in-test database; the test platform lives behind `responses`."""
 
-    ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     SANDBOX_ENABLED = True
@@ -114,7 +112,6 @@ class TestingSettings(BaseSettings):
 class ProductionSettings(BaseSettings):
     """Real deployments: PostgreSQL, HTTPS behind a proxy, no sandbox."""
 
-    ENV_NAME = "production"
     SANDBOX_ENABLED = _flag("SANDBOX_ENABLED", False)
     FETCH_ALLOW_PRIVATE = _flag("FETCH_ALLOW_PRIVATE", False)
 

@@ -20,6 +20,7 @@ from lti_tool.extensions import db
 from lti_tool.lms import http as lms_http
 from lti_tool.models import LmsUser
 from lti_tool.sandbox.platform import new_key_pair
+from lti_tool.settings import BaseSettings
 from tests.platform_fixture import TestPlatform
 
 TOOL = "https://tool.test"
@@ -36,7 +37,8 @@ def database_url(tmp_path_factory) -> str:
 def app_settings(database_url: str) -> dict:
     """Settings for a test app; no pool, so no connection outlives its use."""
     return {"SQLALCHEMY_DATABASE_URI": database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool}}
+            "SQLALCHEMY_ENGINE_OPTIONS": {**BaseSettings.SQLALCHEMY_ENGINE_OPTIONS,
+                                          "poolclass": NullPool}}
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """LTI pages may be framed only by their platform; every response carries safe headers."""
 
-from tests.platform_fixture import TOOL
+from tests.platform_fixture import TOOL, put
 
 
 def test_lti_pages_may_be_framed_by_the_registered_platform_only(lms):
@@ -11,9 +11,24 @@ def test_lti_pages_may_be_framed_by_the_registered_platform_only(lms):
     assert landing.headers["Referrer-Policy"] == "same-origin"
 
 
-def test_login_page_may_be_framed_by_its_platform(lms):
+def test_login_page_may_be_framed_by_any_lms(lms):
+    # A Canvas school's own domain is learnt from its first launch, which this page starts.
     response = lms.login("student-01")
-    assert "frame-ancestors https://lms.test" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+
+
+def test_signed_launch_teaches_the_platform_origins_that_frame_the_tool(lms):
+    tool_platform = "https://purl.imsglobal.org/spec/lti/claim/tool_platform"
+    response = lms.launch_with(put({tool_platform: {"guid": "x", "url": "https://school.lms.test/"}}))
+    landing, _ = lms.land(response)
+    csp = landing.headers["Content-Security-Policy"]
+    assert "https://school.lms.test" in csp and "https://lms.test" in csp
+
+
+def test_admin_error_pages_cannot_be_framed(client):
+    response = client.get("/admin/no-such-page", base_url=TOOL)
+    assert response.status_code == 404
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
 def test_hsts_is_sent_behind_an_https_proxy(client):

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .errors import FetchRefused, RegistrationFailed
 from .http import Fetched, OutboundPolicy, check_url, fetch
+from .limits import MAX_ID_LENGTH, MAX_URL_LENGTH
 from .presets import Endpoints
 from .tool_config import TOOL_CONFIGURATION, ToolConfig, registration_request
 
@@ -15,8 +16,6 @@ PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configura
 KINDS = {"canvas": "canvas", "moodle": "moodle"}
 ENDPOINT_KEYS = ("registration_endpoint", "authorization_endpoint", "token_endpoint", "jwks_uri")
 MAX_WORDS = 500
-MAX_ID_LENGTH = 255  # issuer, client id and deployment id columns
-MAX_URL_LENGTH = 1000
 _TAG = re.compile(r"<[^>]*>")
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 

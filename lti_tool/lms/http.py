@@ -3,13 +3,14 @@
 import ipaddress
 import json
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from .errors import FetchRefused
+from .limits import origin
 
 USER_AGENT = "TutoringPortal/0.1 (LTI 1.3 tool)"
 _session = requests.Session()
@@ -47,7 +48,6 @@ class Fetched:
     headers: dict[str, str]
     content: bytes
     url: str
-    links: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -68,7 +68,7 @@ def resolve(host: str) -> list[str]:
     """Return every address a host name resolves to."""
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
+    except (socket.gaierror, UnicodeError) as exc:
         raise FetchRefused(f"cannot resolve {host}") from exc
     return sorted({info[4][0] for info in infos})
 
@@ -134,7 +134,11 @@ def fetch(
             ) from exc
         with response:
             if response.is_redirect and "location" in response.headers:
-                url = urljoin(url, response.headers["location"])
+                target = urljoin(url, response.headers["location"])
+                if origin(target) != origin(url) and headers:
+                    # Credentials were meant for the first host only.
+                    headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+                url = target
                 if response.status_code in (301, 302, 303):
                     method, data, json_body = "GET", None, None
                 continue
@@ -143,7 +147,6 @@ def fetch(
                 headers=dict(response.headers),
                 content=_read_limited(response, policy.max_bytes),
                 url=url,
-                links=dict(response.links),
             )
     raise FetchRefused(f"too many redirects (more than {policy.max_redirects})")
 

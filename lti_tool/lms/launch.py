@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import Deployment, LaunchState, Platform
 from . import claims
 from .errors import LaunchRefused
+from .limits import bounded_id
 from .login import is_our_launch_target
 from .platform_keys import platform_key
 from .registry import find_deployment
@@ -262,7 +263,9 @@ class ToolMessageLaunch(MessageLaunch):
         if not isinstance(sub, str) or not sub or len(sub) > 255:
             raise LaunchRefused("sub_invalid")
         context = body.get(claims.CONTEXT)
-        if context is not None and (not isinstance(context, dict) or not context.get("id")):
+        if context is not None and (
+            not isinstance(context, dict) or not bounded_id(context.get("id"))
+        ):
             raise LaunchRefused("context_id_missing")
         target = body.get(claims.TARGET_LINK_URI)
         if not target:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from ..extensions import db
 from ..models import LaunchState, Platform
 from .errors import LaunchRefused
+from .limits import MAX_URL_LENGTH, bounded_id
 from .registry import find_platform
 from .state_binding import binding_hash
 
@@ -44,6 +45,9 @@ def begin_login(params: dict, tool_url: str, now: datetime, ttl_seconds: int) ->
     target_link_uri = params.get("target_link_uri")
     if not issuer or not login_hint or not target_link_uri:
         raise LaunchRefused("login_params_missing", 400)
+    deployment_id = params.get("lti_deployment_id") or None
+    if len(target_link_uri) > MAX_URL_LENGTH or (deployment_id and not bounded_id(deployment_id)):
+        raise LaunchRefused("login_params_invalid", 400)
     platform = find_platform(issuer, params.get("client_id"))
     if platform is None:
         raise LaunchRefused("registration_unknown", 400, hint="register")
@@ -58,7 +62,7 @@ def begin_login(params: dict, tool_url: str, now: datetime, ttl_seconds: int) ->
             state=state,
             nonce=nonce,
             platform_id=platform.id,
-            login_deployment_id=params.get("lti_deployment_id") or None,
+            login_deployment_id=deployment_id,
             target_link_uri=target_link_uri,
             browser_binding_hash=binding_hash(secret),
             created_at=now,

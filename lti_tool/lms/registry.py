@@ -20,8 +20,3 @@ def find_deployment(platform: Platform, deployment_id: str) -> Deployment | None
             Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
         )
     ).scalar_one_or_none()
-
-
-def platforms_sharing_issuer(issuer: str) -> list[Platform]:
-    """Return every registration of one issuer (all cloud Canvas schools share one)."""
-    return list(db.session.execute(db.select(Platform).where(Platform.issuer == issuer)).scalars())

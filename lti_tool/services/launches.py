@@ -3,7 +3,6 @@
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from ..domain.roles import Audience, Destination, audience_for
 from ..extensions import db
@@ -11,10 +10,12 @@ from ..launch_context import LaunchContext, issue, new_launch_id
 from ..lms import claims
 from ..lms.errors import LaunchRefused
 from ..lms.launch import ValidatedLaunch, validate_launch
+from ..lms.limits import MAX_ID_LENGTH, bounded_id, bounded_url, origin
 from ..lms.login import LoginRedirect, begin_login
 from ..models import Course, LmsUser, Membership, Platform, ResourceLink
 
 log = logging.getLogger(__name__)
+TIMEZONE_WIDTH = 64
 
 
 @dataclass(frozen=True)
@@ -92,15 +93,24 @@ def _claim(body: dict, name: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _text(value) -> str | None:
-    return value[:255] if isinstance(value, str) and value else None
+def _text(value, width: int = MAX_ID_LENGTH) -> str | None:
+    # Names and titles are cut to their column; they are labels, not identifiers.
+    return value[:width] if isinstance(value, str) and value else None
+
+
+def _timezone(value) -> str | None:
+    # A cut time zone name would be a wrong one: keep it whole or not at all.
+    return value if isinstance(value, str) and 0 < len(value) <= TIMEZONE_WIDTH else None
 
 
 def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> LaunchContext:
     body = validated.claims
     user = _record_user(validated.platform, body, now)
-    return_url = _claim(body, claims.LAUNCH_PRESENTATION).get("return_url")
-    _learn_frame_origin(validated.platform, return_url)
+    return_url = bounded_url(_claim(body, claims.LAUNCH_PRESENTATION).get("return_url"))
+    # Both are signed by the platform, so their origins may frame our pages (a Canvas school's
+    # own domain is learnt this way).
+    for url in (return_url, _claim(body, claims.TOOL_PLATFORM).get("url")):
+        _learn_frame_origin(validated.platform, url)
     course = None
     if claims.CONTEXT in body:
         course = _record_course(validated, body)
@@ -131,7 +141,7 @@ def _record_user(platform: Platform, body: dict, now: datetime) -> LmsUser:
             "given_name": _text(body.get("given_name")),
             "family_name": _text(body.get("family_name")),
             "email": _text(body.get("email")),
-            "timezone": _text(_claim(body, claims.CUSTOM).get("timezone")),
+            "timezone": _timezone(_claim(body, claims.CUSTOM).get("timezone")),
             "last_launch_at": now,
         },
     )
@@ -146,9 +156,9 @@ def _record_course(validated: ValidatedLaunch, body: dict) -> Course:
     }
     # Service endpoints are kept for calls outside a launch (roster sync, scores).
     nrps, ags = _claim(body, claims.NRPS), _claim(body, claims.AGS)
-    if nrps.get("context_memberships_url"):
+    if bounded_url(nrps.get("context_memberships_url")):
         values["nrps_url"] = nrps["context_memberships_url"]
-    if ags.get("lineitems"):
+    if bounded_url(ags.get("lineitems")):
         values["ags_lineitems_url"] = ags["lineitems"]
         scopes = ags.get("scope")
         values["ags_scopes"] = [s for s in scopes if isinstance(s, str)] if isinstance(
@@ -173,7 +183,7 @@ def _record_membership(course: Course, user: LmsUser, body: dict, audience: Audi
 
 def _record_resource_link(course: Course, body: dict, return_url: str | None) -> None:
     link = _claim(body, claims.RESOURCE_LINK)
-    if not link.get("id"):
+    if not bounded_id(link.get("id")):
         return
     _upsert(
         ResourceLink,
@@ -181,19 +191,13 @@ def _record_resource_link(course: Course, body: dict, return_url: str | None) ->
         {
             "title": _text(link.get("title")),
             "custom": _claim(body, claims.CUSTOM),
-            "ags_lineitem_url": _claim(body, claims.AGS).get("lineitem"),
+            "ags_lineitem_url": bounded_url(_claim(body, claims.AGS).get("lineitem")),
             "return_url": return_url,
         },
     )
 
 
-def _learn_frame_origin(platform: Platform, url: str | None) -> None:
-    # The return URL is signed by the platform, so its origin may frame our pages.
-    if not isinstance(url, str):
-        return
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        return
-    origin = f"{parts.scheme}://{parts.netloc}"
-    if origin not in (platform.frame_origins or []):
-        platform.frame_origins = [*(platform.frame_origins or []), origin]
+def _learn_frame_origin(platform: Platform, url: object) -> None:
+    learnt = origin(url) if bounded_url(url) else None
+    if learnt and learnt not in (platform.frame_origins or []):
+        platform.frame_origins = [*(platform.frame_origins or []), learnt]

@@ -4,10 +4,11 @@ import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from ..extensions import db
+from ..lms.limits import origin
 from ..lms.presets import Endpoints
+from ..lms.registry import find_platform
 from ..models import Deployment, Invitation, Platform
 
 log = logging.getLogger(__name__)
@@ -15,11 +16,6 @@ log = logging.getLogger(__name__)
 
 class PlatformError(ValueError):
     """A platform operation that cannot be done as asked; the message says why."""
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def add_platform(
@@ -34,13 +30,6 @@ def add_platform(
     db.session.commit()
     log.info("platform %s registered or updated (%s)", platform.id, platform.kind)
     return platform
-
-
-def find_platform(issuer: str, client_id: str) -> Platform | None:
-    """Return the registration of (issuer, client_id), if there is one."""
-    return db.session.execute(
-        db.select(Platform).filter_by(issuer=issuer, client_id=client_id)
-    ).scalar_one_or_none()
 
 
 def stage_platform(
@@ -62,7 +51,9 @@ def stage_platform(
             auth_token_url=endpoints.auth_token_url,
             auth_audience=audience,
             jwks_url=endpoints.jwks_url,
-            frame_origins=sorted({_origin(endpoints.issuer), _origin(endpoints.auth_login_url)}),
+            frame_origins=sorted(
+                {o for o in (origin(endpoints.issuer), origin(endpoints.auth_login_url)) if o}
+            ),
             extra_audiences=[],
         )
         db.session.add(platform)

@@ -9,9 +9,10 @@ from ..lms import dynamic_registration
 from ..lms.errors import RegistrationFailed
 from ..lms.http import OutboundPolicy
 from ..lms.presets import Endpoints
+from ..lms.registry import find_platform
 from ..lms.tool_config import ToolConfig, canvas_developer_key
 from ..models import Invitation, Platform
-from .platforms import find_open_invitation, find_platform, redeem_invitation, stage_platform
+from .platforms import find_open_invitation, redeem_invitation, stage_platform
 from .registration_form import FormInvalid, read_form
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ from urllib.parse import SplitResult, urlsplit
 from ..lms import presets
 from ..lms.errors import FetchRefused
 from ..lms.http import OutboundPolicy, check_url
+from ..lms.limits import MAX_ID_LENGTH, MAX_URL_LENGTH
 from ..lms.presets import Endpoints
 
 PRESETS = {
@@ -24,8 +25,6 @@ OTHER_URLS = {
     "jwks_url": "JWKS URL",
 }
 FIELDS = ("preset", "moodle_url", *OTHER_URLS, "client_id", "deployment_ids")
-MAX_ID_LENGTH = 255
-MAX_URL_LENGTH = 1000
 MAX_DEPLOYMENTS = 100
 _SEPARATORS = re.compile(r"[,\r\n]+")
 _SPACE = re.compile(r"\s")

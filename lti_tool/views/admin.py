@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
 from ..clock import utcnow
@@ -41,7 +41,10 @@ def home():
 @bp.post("/platforms/<int:platform_id>/enabled")
 @admin_required
 def set_platform_enabled(platform_id: int):
-    platforms.set_platform_enabled(platform_id, request.form.get("enabled") == "1")
+    try:
+        platforms.set_platform_enabled(platform_id, request.form.get("enabled") == "1")
+    except platforms.PlatformError:
+        abort(404)
     return redirect(url_for("admin.home"))
 
 

@@ -26,7 +26,7 @@ def _course_missing(_error: CourseMissing):
 
 
 def _http_error(error: HTTPException):
-    g.frame_anywhere = True
+    g.frame_anywhere = not request.path.startswith("/admin")
     if error.code == 413:
         log.info("request refused: too_large path=%s", request.path)
     return render_template("errors/http.html", error=error), error.code
@@ -34,7 +34,7 @@ def _http_error(error: HTTPException):
 
 def _unexpected(error: Exception):
     log.exception("unhandled error", exc_info=error)
-    g.frame_anywhere = True
+    g.frame_anywhere = not request.path.startswith("/admin")
     return render_template("errors/http.html", error=None), 500
 
 

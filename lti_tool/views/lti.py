@@ -27,6 +27,9 @@ bp = Blueprint("lti", __name__)
 # form is framed cross-site too, so its secret invitation token is its CSRF proof.
 csrf.exempt(bp)
 
+OIDC_LOGIN_PARAMETERS = (
+    "iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id",
+)
 DESTINATIONS = {
     Destination.PORTAL: "portal.home",
     Destination.TUTORING: "tutoring.home",
@@ -41,17 +44,20 @@ def state_binding() -> CookieStateBinding:
 
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login():
+    # Framable by any LMS: the page carries no data, and a Canvas school's own domain is only
+    # learnt from its first launch, which this page has to let through.
     g.frame_anywhere = True
     params = request.values.to_dict()
     redirect = start_login(params, current_app.config, utcnow())
-    g.frame_origins = redirect.platform.frame_origins
-    in_new_window = bool(params.pop("new_window", None))
+    login_params = {k: params[k] for k in OIDC_LOGIN_PARAMETERS if params.get(k)}
     response = current_app.make_response(
         render_template(
             "lti/login.html",
             auth_url=redirect.auth_url,
             # Top level, the same login keeps its cookies when the LMS frame may not.
-            new_window_url=None if in_new_window else url_for(".login", **params, new_window=1),
+            new_window_url=None
+            if params.get("new_window")
+            else url_for(".login", **login_params, new_window=1),
         )
     )
     state_binding().issue(

@@ -58,6 +58,8 @@ class BaseSettings:
 
     # Launch checks.
     LAUNCH_STATE_TTL_SECONDS = _int("LAUNCH_STATE_TTL_SECONDS", 600)
+    # Logins in progress per platform; past this, new logins wait (a flood cannot fill the table).
+    LAUNCH_STATE_MAX_PENDING = _int("LAUNCH_STATE_MAX_PENDING", 20000)
     JWT_LEEWAY_SECONDS = _int("JWT_LEEWAY_SECONDS", 60)
     JWT_MAX_AGE_SECONDS = _int("JWT_MAX_AGE_SECONDS", 600)
     JWKS_MIN_REFETCH_SECONDS = _int("JWKS_MIN_REFETCH_SECONDS", 60)

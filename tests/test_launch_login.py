@@ -201,3 +201,12 @@ def test_row48_platform_error_response_gets_a_friendly_400_page(lms, refused):
                                 "error_description": "The user is not logged in"})
     refused(response, "platform_error", 400)
     assert "Go back to your course and open the tool again" in response.text
+
+
+def test_logins_wait_when_too_many_are_in_progress(app, lms, refused):
+    app.config["LAUNCH_STATE_MAX_PENDING"] = 2
+    assert lms.login("student-01").status_code == 200
+    assert lms.login("student-02").status_code == 200
+    full = lms.login("student-03")
+    refused(full, "login_states_full", 503, step="login")
+    assert "The tool is busy" in full.text

@@ -23,12 +23,12 @@ from sqlalchemy import delete
 from ..clock import epoch_seconds
 from ..extensions import db
 from ..models import Deployment, LaunchState, Platform
+from ..models.rows import get_or_insert
 from . import claims
 from .errors import LaunchRefused
 from .limits import bounded_id
 from .login import is_our_launch_target
 from .platform_keys import platform_key
-from .registry import find_deployment
 from .state_binding import binding_hash
 
 MAX_ID_TOKEN_BYTES = 64 * 1024
@@ -223,18 +223,18 @@ class ToolMessageLaunch(MessageLaunch):
     def validate_deployment(self) -> "ToolMessageLaunch":
         assert self._platform is not None and self._state_row is not None
         deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
-        if not deployment_id or not isinstance(deployment_id, str) or len(deployment_id) > 255:
+        if not bounded_id(deployment_id):
             raise LaunchRefused("deployment_id_missing")
         login_deployment = self._state_row.login_deployment_id
         if login_deployment is not None and login_deployment != deployment_id:
             raise LaunchRefused("deployment_mismatch")
-        deployment = find_deployment(self._platform, deployment_id)
-        if deployment is None:
-            # The platform signed it, so a new install of a known client waits for approval.
-            db.session.add(
-                Deployment(platform=self._platform, deployment_id=deployment_id, status="pending")
-            )
-            raise LaunchRefused("deployment_pending", 403, hint="approval")
+        # The platform signed it, so a new install of a known client is recorded and waits
+        # for the service admin's approval.
+        deployment = get_or_insert(
+            Deployment,
+            {"platform_id": self._platform.id, "deployment_id": deployment_id},
+            {"status": "pending"},
+        )
         if deployment.status == "pending":
             raise LaunchRefused("deployment_pending", 403, hint="approval")
         if deployment.status != "approved":

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
+from sqlalchemy import func
+
 from ..extensions import db
 from ..models import LaunchState, Platform
 from .errors import LaunchRefused
@@ -39,7 +41,20 @@ def is_our_launch_target(url: str, tool_url: str) -> bool:
     )
 
 
-def begin_login(params: dict, tool_url: str, now: datetime, ttl_seconds: int) -> LoginRedirect:
+def _pending_logins(platform: Platform, now: datetime, cap: int) -> int:
+    # Counting stops at the cap, so a full table costs no more than the cap to check.
+    pending = (
+        db.select(LaunchState.state)
+        .where(LaunchState.platform_id == platform.id, LaunchState.expires_at > now)
+        .limit(cap)
+        .subquery()
+    )
+    return db.session.execute(db.select(func.count()).select_from(pending)).scalar_one()
+
+
+def begin_login(
+    params: dict, tool_url: str, now: datetime, ttl_seconds: int, max_pending: int
+) -> LoginRedirect:
     """Validate a login initiation and record its state; the caller commits."""
     issuer, login_hint = params.get("iss"), params.get("login_hint")
     target_link_uri = params.get("target_link_uri")
@@ -55,6 +70,8 @@ def begin_login(params: dict, tool_url: str, now: datetime, ttl_seconds: int) ->
         raise LaunchRefused("registration_disabled", 403, hint="disabled")
     if not is_our_launch_target(target_link_uri, tool_url):
         raise LaunchRefused("target_link_uri_foreign", 400)
+    if _pending_logins(platform, now, max_pending) >= max_pending:
+        raise LaunchRefused("login_states_full", 503, hint="busy")
 
     state, nonce, secret = (secrets.token_urlsafe(32) for _ in range(3))
     db.session.add(

@@ -7,6 +7,7 @@ from sqlalchemy import or_, update
 
 from ..extensions import db
 from ..models import Platform, PlatformKeyCache
+from ..models.rows import get_or_insert
 from .errors import FetchRefused, LaunchRefused
 from .http import OutboundPolicy, fetch
 
@@ -45,12 +46,7 @@ def _claim_fetch(platform_id: int, now: datetime, interval: timedelta) -> bool:
 
 
 def _cache_row(platform_id: int) -> PlatformKeyCache:
-    row = db.session.get(PlatformKeyCache, platform_id)
-    if row is None:
-        row = PlatformKeyCache(platform_id=platform_id)
-        db.session.add(row)
-        db.session.flush()
-    return row
+    return get_or_insert(PlatformKeyCache, {"platform_id": platform_id})
 
 
 def _refresh(row: PlatformKeyCache, platform: Platform, now: datetime, config: dict) -> None:

@@ -15,7 +15,7 @@ class LaunchState(db.Model):
 
     state: Mapped[str] = mapped_column(String(128), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(128), unique=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)
     login_deployment_id: Mapped[str | None] = mapped_column(String(255))
     target_link_uri: Mapped[str] = mapped_column(String(1000))
     # Hash of the secret held by the browser (cookie or platform storage) that started the login.

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import IntegrityError
 
 from ..domain.jobs import after_failure
+from ..error_text import describe_error
 from ..extensions import db
 from ..models import Job
+from ..models.rows import get_or_insert
 
 log = logging.getLogger(__name__)
 
@@ -38,26 +39,11 @@ def enqueue(
     idempotency_key: str | None = None,
 ) -> Job:
     """Add a job in the caller's transaction; the same idempotency key yields the same job."""
+    values = {"kind": kind, "payload": payload, "due_at": due_at or now, "created_at": now}
     if idempotency_key is not None:
-        existing = db.session.execute(
-            db.select(Job).filter_by(idempotency_key=idempotency_key)
-        ).scalar_one_or_none()
-        if existing is not None:
-            return existing
-    job = Job(
-        kind=kind,
-        payload=payload,
-        due_at=due_at or now,
-        created_at=now,
-        idempotency_key=idempotency_key,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(job)
-    except IntegrityError:
-        return db.session.execute(
-            db.select(Job).filter_by(idempotency_key=idempotency_key)
-        ).scalar_one()
+        return get_or_insert(Job, {"idempotency_key": idempotency_key}, values)
+    job = Job(**values)
+    db.session.add(job)
     return job
 
 
@@ -108,7 +94,7 @@ def run_job(job: Job, now: datetime, max_attempts: int) -> None:
         job = db.session.get(Job, job_id)
         status, due = after_failure(attempts, max_attempts, now)
         job.attempts, job.status = attempts, status
-        job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        job.last_error = describe_error(exc)[:2000]
         job.locked_by, job.locked_until = None, None
         if due is not None:
             job.due_at = due

@@ -13,6 +13,7 @@ from ..lms.launch import ValidatedLaunch, validate_launch
 from ..lms.limits import MAX_ID_LENGTH, bounded_id, bounded_url, origin
 from ..lms.login import LoginRedirect, begin_login
 from ..models import Course, LmsUser, Membership, Platform, ResourceLink
+from ..models.rows import get_or_insert
 
 log = logging.getLogger(__name__)
 TIMEZONE_WIDTH = 64
@@ -44,7 +45,13 @@ class LaunchOutcome:
 def start_login(params: dict, config: dict, now: datetime) -> LoginRedirect:
     """Check a login initiation and store its state."""
     try:
-        redirect = begin_login(params, config["TOOL_URL"], now, config["LAUNCH_STATE_TTL_SECONDS"])
+        redirect = begin_login(
+            params,
+            config["TOOL_URL"],
+            now,
+            config["LAUNCH_STATE_TTL_SECONDS"],
+            config["LAUNCH_STATE_MAX_PENDING"],
+        )
     except LaunchRefused as refusal:
         log.info("login refused: %s", refusal.reason)
         raise
@@ -78,10 +85,7 @@ def complete_launch(
 
 
 def _upsert(model, keys: dict, values: dict):
-    row = db.session.execute(db.select(model).filter_by(**keys)).scalar_one_or_none()
-    if row is None:
-        row = model(**keys)
-        db.session.add(row)
+    row = get_or_insert(model, keys, values)
     for name, value in values.items():
         setattr(row, name, value)
     db.session.flush()

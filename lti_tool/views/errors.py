@@ -5,6 +5,7 @@ import logging
 from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..error_text import describe_with_traceback
 from ..lms.errors import LaunchRefused
 from .access import CourseMissing, LaunchMissing
 
@@ -33,7 +34,7 @@ def _http_error(error: HTTPException):
 
 
 def _unexpected(error: Exception):
-    log.exception("unhandled error", exc_info=error)
+    log.error("unhandled error on %s: %s", request.path, describe_with_traceback(error))
     g.frame_anywhere = not request.path.startswith("/admin")
     return render_template("errors/http.html", error=None), 500
 

@@ -135,6 +135,9 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_launch_states_expires_at"), ["expires_at"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_launch_states_platform_id"), ["platform_id"], unique=False
+        )
 
     op.create_table(
         "lms_users",
@@ -260,6 +263,7 @@ def downgrade():
     op.drop_table("platform_key_cache")
     op.drop_table("lms_users")
     with op.batch_alter_table("launch_states", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_launch_states_platform_id"))
         batch_op.drop_index(batch_op.f("ix_launch_states_expires_at"))
 
     op.drop_table("launch_states")

@@ -1,0 +1,21 @@
+"""Insert a row unless a concurrent request already did: every worker may race on a first."""
+
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+
+
+def get_or_insert(model, keys: dict, defaults: dict | None = None):
+    """Return the row matching the unique `keys`, inserting it with `defaults` if missing."""
+    query = db.select(model).filter_by(**keys)
+    row = db.session.execute(query).scalar_one_or_none()
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = model(**keys, **(defaults or {}))
+            db.session.add(row)
+    except IntegrityError:
+        # Another worker inserted the same row between our select and our insert.
+        return db.session.execute(query).scalar_one()
+    return row

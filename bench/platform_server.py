@@ -21,7 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from lti_tool.sandbox.demo import demo_course
-from lti_tool.sandbox.platform import PlatformError, SandboxPlatform, ToolSide, new_key_pair
+from lti_tool.sandbox.platform import SandboxPlatform
+from lti_tool.sandbox.registration import PlatformError, ToolSide, new_key_pair
 
 
 def build_platform(args: argparse.Namespace) -> SandboxPlatform:

@@ -12,15 +12,10 @@ from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from .clock import utcnow
-from .extensions import login_manager
 from .lms import presets
+from .lms.errors import FetchRefused
+from .lms.http import OutboundPolicy, check_url
 from .services import accounts, jobs, maintenance, platforms, sandbox, tool_keys
-
-
-@login_manager.user_loader
-def _load_user(account_id: str):
-    return accounts.load_account(account_id)
-
 
 keys_cli = click.Group("keys", help="The tool's signing keys.")
 platforms_cli = click.Group("platforms", help="LMS registrations and deployments.")
@@ -82,6 +77,12 @@ def platforms_add(
         endpoints = presets.Endpoints("other", issuer, auth_url, token_url, jwks_url)
     else:
         raise click.UsageError("Give --canvas, --moodle URL, or --issuer with all three URLs.")
+    policy = OutboundPolicy.from_config(current_app.config)
+    for url in (endpoints.auth_login_url, endpoints.auth_token_url, endpoints.jwks_url):
+        try:
+            check_url(url, policy)  # the same rules every later fetch of these URLs obeys
+        except FetchRefused as refused:
+            raise click.BadParameter(f"{url}: {refused}") from refused
     platform = platforms.add_platform(
         name or endpoints.issuer, endpoints, client_id, list(deployment_ids)
     )

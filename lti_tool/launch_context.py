@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import jwt
 
 from .clock import epoch_seconds
+from .domain.roles import Audience
 
 TOKEN_TYPE = "launch-context"
 HEADER = "X-Launch-Token"
@@ -32,9 +33,13 @@ class LaunchContext:
     learner: bool
     designer: bool
     test_user: bool
-    launch_id: str
+    launch_id: str  # names this launch in log lines, never a person
     deep_link_return_url: str | None = None
     deep_link_data: object = None
+
+    @property
+    def audience(self) -> Audience:
+        return Audience(self.staff, self.learner, self.designer, self.test_user)
 
 
 def _key(secret_key: str) -> bytes:

@@ -19,7 +19,7 @@ from lti_tool import create_app
 from lti_tool.extensions import db
 from lti_tool.lms import http as lms_http
 from lti_tool.models import LmsUser
-from lti_tool.sandbox.platform import new_key_pair
+from lti_tool.sandbox.registration import new_key_pair
 from lti_tool.settings import BaseSettings
 from tests.platform_fixture import TestPlatform
 

@@ -11,7 +11,8 @@ import responses
 from lti_tool.clock import utcnow
 from lti_tool.lms.presets import Endpoints
 from lti_tool.sandbox.demo import demo_course
-from lti_tool.sandbox.platform import PlatformError, SandboxPlatform, ToolSide
+from lti_tool.sandbox.platform import SandboxPlatform
+from lti_tool.sandbox.registration import PlatformError, ToolSide
 from lti_tool.services.platforms import add_platform
 from lti_tool.services.tool_keys import generate_key, tool_jwks
 

@@ -69,3 +69,16 @@ def test_invite_prints_a_single_use_registration_url(runner):
     token = output.split("invitation=")[1].split()[0]
     assert output.count("https://tool.test/lti/register?invitation=") == 1
     assert find_open_invitation(token, utcnow()) is not None
+
+
+def test_add_refuses_endpoints_the_tool_could_never_fetch(runner, public_dns):
+    public_dns["lms.campus.test"] = ["10.1.2.3"]
+    internal = runner.invoke(args=[
+        "platforms", "add", "--issuer", "https://lms.campus.test", "--client-id", "x",
+        "--auth-url", "https://lms.campus.test/auth", "--token-url", "https://lms.campus.test/t",
+        "--jwks-url", "https://lms.campus.test/jwks"])
+    assert internal.exit_code != 0 and "private or local address" in internal.output
+    plain = runner.invoke(args=["platforms", "add", "--moodle", "http://moodle.example.edu",
+                                "--client-id", "x"])
+    assert plain.exit_code != 0 and "only https URLs" in plain.output
+    assert db.session.execute(db.select(Platform)).first() is None

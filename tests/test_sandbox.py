@@ -9,9 +9,10 @@ import pytest
 
 from lti_tool import create_app
 from lti_tool.extensions import db
+from lti_tool.lms.claims import SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE
 from lti_tool.lms.keys import signing_key
 from lti_tool.sandbox.instance import sandbox_platform
-from lti_tool.sandbox.platform import SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE, PlatformError
+from lti_tool.sandbox.registration import PlatformError
 from lti_tool.services.sandbox import set_up_sandbox
 from tests.conftest import app_settings
 from tests.platform_fixture import TOOL

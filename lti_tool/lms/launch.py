@@ -41,7 +41,6 @@ class ValidatedLaunch:
     platform: Platform
     deployment: Deployment
     claims: dict[str, Any]
-    launch: "ToolMessageLaunch"
 
     @property
     def message_type(self) -> str:
@@ -292,7 +291,7 @@ class ToolMessageLaunch(MessageLaunch):
     def result(self) -> ValidatedLaunch:
         """Return the validated launch; call after validate()."""
         assert self._platform is not None and self._deployment is not None
-        return ValidatedLaunch(self._platform, self._deployment, dict(self._jwt["body"]), self)
+        return ValidatedLaunch(self._platform, self._deployment, dict(self._jwt["body"]))
 
 
 def validate_launch(

@@ -11,7 +11,8 @@ from ..clock import utcnow
 from ..lms.login import launch_url
 from ..services.tool_keys import tool_jwks
 from .demo import demo_course
-from .platform import SandboxPlatform, ToolSide, new_key_pair
+from .platform import SandboxPlatform
+from .registration import ToolSide, new_key_pair
 
 CLIENT_ID = "sandbox-client"
 DEPLOYMENT_ID = "sandbox-deployment"

@@ -75,7 +75,8 @@ def complete_launch(
     db.session.commit()
     token = issue(context, config["SECRET_KEY"], now, config["LAUNCH_CONTEXT_TTL_SECONDS"])
     log.info(
-        "launch accepted: platform=%s deployment=%s type=%s",
+        "launch accepted: launch=%s platform=%s deployment=%s type=%s",
+        context.launch_id,
         validated.platform.id,
         validated.deployment.id,
         validated.message_type,

@@ -22,11 +22,6 @@ class InvitationRequired(Exception):
     """Registration needs an open invitation, and none came with the request."""
 
 
-def tool_details(config: dict) -> ToolConfig:
-    """Return the URLs and names an LMS admin copies into a manual registration."""
-    return ToolConfig.from_config(config)
-
-
 def canvas_json(config: dict) -> dict:
     """Return the Canvas developer-key JSON."""
     return canvas_developer_key(ToolConfig.from_config(config))

@@ -10,7 +10,8 @@ from ..models import ToolKey
 log = logging.getLogger(__name__)
 
 
-def _secret(config: dict) -> str:
+def key_secret(config: dict) -> str:
+    """Return the secret that encrypts and decrypts private keys."""
     return config.get("KEY_ENCRYPTION_SECRET") or config["SECRET_KEY"]
 
 
@@ -19,7 +20,7 @@ def generate_key(config: dict) -> tuple[ToolKey, bool]:
     existing = current_key()
     if existing is not None:
         return existing, False
-    key = new_key(_secret(config))
+    key = new_key(key_secret(config))
     db.session.add(key)
     db.session.commit()
     log.info("tool key %s generated", key.kid)
@@ -28,7 +29,7 @@ def generate_key(config: dict) -> tuple[ToolKey, bool]:
 
 def rotate_key(config: dict, now: datetime) -> ToolKey:
     """Make a new key current; the previous one stays published until the overlap ends."""
-    key = new_key(_secret(config))
+    key = new_key(key_secret(config))
     for old in db.session.execute(db.select(ToolKey).where(ToolKey.retired_at.is_(None))).scalars():
         old.retired_at = now
     db.session.add(key)
@@ -41,8 +42,3 @@ def tool_jwks(config: dict, now: datetime) -> dict:
     """Return the public key set every host publishes."""
     overlap = timedelta(hours=config["KEY_ROTATION_OVERLAP_HOURS"])
     return {"keys": [public_jwk(k) for k in published_keys(now, overlap)]}
-
-
-def key_secret(config: dict) -> str:
-    """Return the secret that decrypts private keys."""
-    return _secret(config)

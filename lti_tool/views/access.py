@@ -7,14 +7,16 @@ from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from ..clock import utcnow
-from ..extensions import db
-from ..launch_context import FIELD, HEADER, LaunchContext, read
-from ..models import Course, Deployment, LmsUser, Platform
+from ..extensions import login_manager
+from ..launch_context import FIELD, HEADER
+from ..services.accounts import load_account
+from ..services.launch_sessions import open_launch
 
-CAPABILITIES: dict[str, Callable[[LaunchContext], bool]] = {
-    "portal": lambda c: c.staff,
-    "tutoring": lambda c: c.learner,
-    "course_setup": lambda c: c.staff or c.designer,
+# Which Audience property opens each kind of LTI page.
+CAPABILITIES = {
+    "portal": "can_open_portal",
+    "tutoring": "can_open_tutoring",
+    "course_setup": "can_set_up_course",
 }
 
 
@@ -26,41 +28,35 @@ class CourseMissing(Exception):
     """The launch came from outside a course, and this page needs one."""
 
 
+@login_manager.user_loader
+def _load_account(account_id: str):
+    return load_account(account_id)
+
+
 def launch_token_from_request() -> str | None:
     """Return the launch token from the header scripts send or the hidden field forms send."""
     return request.headers.get(HEADER) or request.form.get(FIELD)
 
 
-def _load(context: LaunchContext) -> None:
-    platform = db.session.get(Platform, context.platform_id)
-    deployment = db.session.get(Deployment, context.deployment_id)
-    if platform is None or deployment is None:
-        raise LaunchMissing()
-    if not platform.enabled or deployment.status != "approved":
-        abort(403, description="This tool has been turned off for your institution.")
-    g.launch = context
-    g.launch_token = launch_token_from_request()
-    g.platform = platform
-    g.lms_user = db.session.get(LmsUser, context.user_id)
-    g.course = db.session.get(Course, context.course_id) if context.course_id else None
-    g.frame_origins = platform.frame_origins or []
-
-
 def launch_required(capability: str) -> Callable:
     """Require a launch context with the given capability in a course; 401, 403 otherwise."""
-    allowed = CAPABILITIES[capability]
+    audience_may = CAPABILITIES[capability]
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
             token = launch_token_from_request()
-            context = read(token, current_app.config["SECRET_KEY"], utcnow()) if token else None
-            if context is None:
+            launch = open_launch(token, current_app.config["SECRET_KEY"], utcnow())
+            if launch is None:
                 raise LaunchMissing()
-            _load(context)
-            if context.course_id is None:
+            if not launch.enabled:
+                abort(403, description="This tool has been turned off for your institution.")
+            g.launch, g.launch_token = launch.context, token
+            g.platform, g.lms_user, g.course = launch.platform, launch.user, launch.course
+            g.frame_origins = launch.platform.frame_origins or []
+            if launch.course is None:
                 raise CourseMissing()
-            if not allowed(context):
+            if not getattr(launch.context.audience, audience_may):
                 abort(403, description="Your role in this course does not open this page.")
             return view(*args, **kwargs)
 

@@ -15,7 +15,8 @@ from ..clock import utcnow
 from ..domain.roles import Destination
 from ..extensions import csrf
 from ..lms.errors import RegistrationFailed
-from ..lms.state_binding import CookieStateBinding
+from ..lms.state_binding import CookieStateBinding, StateBinding
+from ..lms.tool_config import ToolConfig
 from ..models import Invitation
 from ..services import registration
 from ..services.launches import complete_launch, start_login
@@ -37,7 +38,7 @@ DESTINATIONS = {
 }
 
 
-def state_binding() -> CookieStateBinding:
+def state_binding() -> StateBinding:
     """Return the configured browser binding for the OIDC state."""
     return CookieStateBinding(partitioned=current_app.config["LAUNCH_COOKIE_PARTITIONED"])
 
@@ -151,7 +152,7 @@ def _register_form(
         values=values,
         errors=errors,
         presets=PRESETS,
-        tool=registration.tool_details(current_app.config),
+        tool=ToolConfig.from_config(current_app.config),
     )
 
 

@@ -15,7 +15,7 @@ from flask import (
 
 from ..extensions import csrf
 from ..sandbox.instance import sandbox_platform
-from ..sandbox.platform import PlatformError
+from ..sandbox.registration import PlatformError
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 csrf.exempt(bp)  # the tool posts here as it would to a real LMS

@@ -4,7 +4,7 @@ import pytest
 
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
-from lti_tool.models import Deployment, Job
+from lti_tool.models import Deployment, Job, PlatformKeyCache
 from lti_tool.services import jobs
 from lti_tool.services.accounts import create_account
 from tests.admin_session import post_form, sign_in
@@ -77,3 +77,15 @@ def test_admin_pages_cannot_be_framed(admin_client):
     response = admin_client.get("/admin/", base_url=TOOL)
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_platform_list_shows_when_the_platform_keys_were_fetched(lms, admin_client):
+    assert "not fetched yet" in admin_client.get("/admin/", base_url=TOOL).text
+    lms.launch("student-01")
+    lms.jwks_status = 500
+    db.session.execute(db.update(PlatformKeyCache).values(expires_at=utcnow(),
+                                                          last_attempt_at=None))
+    db.session.commit()
+    lms.launch("student-02")
+    page = admin_client.get("/admin/", base_url=TOOL).text
+    assert "Platform keys: fetched" in page and "key set URL answered 500" in page

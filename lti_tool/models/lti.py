@@ -34,6 +34,7 @@ class Platform(db.Model):
     deployments: Mapped[list["Deployment"]] = relationship(
         back_populates="platform", cascade="all, delete-orphan", order_by="Deployment.id"
     )
+    key_cache: Mapped["PlatformKeyCache | None"] = relationship(viewonly=True)
 
 
 class Deployment(db.Model):

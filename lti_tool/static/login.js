@@ -9,7 +9,7 @@
   if (cookiesWork) {
     window.location.replace(root.dataset.authUrl);
   } else {
-    document.getElementById("login-progress").hidden = true;
+    document.getElementById("login-progress").textContent = "";
     document.getElementById("cookie-fallback").hidden = false;
   }
 })();

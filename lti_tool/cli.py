@@ -15,6 +15,7 @@ from .clock import utcnow
 from .lms import presets
 from .lms.errors import FetchRefused
 from .lms.http import OutboundPolicy, check_url
+from .lms.tool_config import ToolConfig
 from .services import accounts, jobs, maintenance, platforms, sandbox, tool_keys
 
 keys_cli = click.Group("keys", help="The tool's signing keys.")
@@ -129,7 +130,7 @@ def platforms_invite(note):
     """Print a single-use registration URL to paste into the LMS."""
     config = current_app.config
     token = platforms.create_invitation(note, utcnow(), config["INVITATION_TTL_HOURS"])
-    url = f"{config['TOOL_URL'].rstrip('/')}/lti/register?invitation={token}"
+    url = ToolConfig.from_config(config).registration_url(token)
     click.echo(f"Registration URL (single use, {config['INVITATION_TTL_HOURS']} h):\n{url}")
 
 

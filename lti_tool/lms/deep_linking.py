@@ -8,7 +8,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.registration import Registration
 
 from .keys import SigningKey
-from .login import launch_url
+from .tool_config import launch_url
 
 DATA_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 

@@ -13,8 +13,7 @@ from .errors import LaunchRefused
 from .limits import MAX_URL_LENGTH, bounded_id
 from .registry import find_platform
 from .state_binding import binding_hash
-
-LAUNCH_PATH = "/lti/launch"
+from .tool_config import LAUNCH_PATH, launch_url
 
 
 @dataclass(frozen=True)
@@ -25,11 +24,6 @@ class LoginRedirect:
     state: str
     binding_secret: str
     platform: Platform
-
-
-def launch_url(tool_url: str) -> str:
-    """Return our one registered redirect URI."""
-    return tool_url.rstrip("/") + LAUNCH_PATH
 
 
 def is_our_launch_target(url: str, tool_url: str) -> bool:

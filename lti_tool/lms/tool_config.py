@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from pylti1p3.dynamic_registration import DynamicRegistration
 
@@ -39,6 +39,19 @@ PLACEMENTS = (
 )
 
 
+# The tool's own LTI endpoints; every URL the tool hands out is built from these.
+LOGIN_PATH = "/lti/login"
+LAUNCH_PATH = "/lti/launch"
+JWKS_PATH = "/.well-known/jwks.json"
+REGISTER_PATH = "/lti/register"
+CANVAS_JSON_PATH = "/lti/config/canvas.json"
+
+
+def launch_url(tool_url: str) -> str:
+    """Return our one registered redirect URI and target link URI."""
+    return tool_url.rstrip("/") + LAUNCH_PATH
+
+
 @dataclass(frozen=True)
 class ToolConfig:
     """The URLs and names the tool hands to an LMS, all derived from TOOL_URL."""
@@ -52,19 +65,23 @@ class ToolConfig:
 
     @property
     def login_url(self) -> str:
-        return self.base_url + "/lti/login"
+        return self.base_url + LOGIN_PATH
 
     @property
     def launch_url(self) -> str:
-        return self.base_url + "/lti/launch"
+        return launch_url(self.base_url)
 
     @property
     def jwks_url(self) -> str:
-        return self.base_url + "/.well-known/jwks.json"
+        return self.base_url + JWKS_PATH
 
     @property
     def canvas_json_url(self) -> str:
-        return self.base_url + "/lti/config/canvas.json"
+        return self.base_url + CANVAS_JSON_PATH
+
+    def registration_url(self, invitation: str) -> str:
+        """Return the URL an LMS admin pastes into the LMS to register with an invitation."""
+        return f"{self.base_url}{REGISTER_PATH}?{urlencode({'invitation': invitation})}"
 
     @property
     def domain(self) -> str:

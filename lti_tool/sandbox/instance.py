@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from flask import Flask
 
 from ..clock import utcnow
-from ..lms.login import launch_url
+from ..lms.tool_config import ToolConfig
 from ..services.tool_keys import tool_jwks
 from .demo import demo_course
 from .platform import SandboxPlatform
@@ -37,16 +37,14 @@ def sandbox_platform(app: Flask) -> SandboxPlatform:
         config = app.config
         key_file = Path(config.get("SANDBOX_KEY_FILE") or Path(app.instance_path) / "sandbox.pem")
         private_pem, public_pem = _key_pair(key_file)
-        tool_url = config["TOOL_URL"].rstrip("/")
+        tool = ToolConfig.from_config(config)
         app.extensions["sandbox_platform"] = SandboxPlatform(
             base_url=config["SANDBOX_URL"].rstrip("/") + "/sandbox",
             client_id=CLIENT_ID,
             deployment_id=DEPLOYMENT_ID,
             private_pem=private_pem,
             public_pem=public_pem,
-            tool=ToolSide(
-                tool_url + "/lti/login", launch_url(tool_url), lambda: tool_jwks(config, utcnow())
-            ),
+            tool=ToolSide(tool.login_url, tool.launch_url, lambda: tool_jwks(config, utcnow())),
             course=demo_course(),
             hint_secret=hmac.new(
                 config["SECRET_KEY"].encode(), b"sandbox-hint", hashlib.sha256

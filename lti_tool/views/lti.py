@@ -16,7 +16,14 @@ from ..domain.roles import Destination
 from ..extensions import csrf
 from ..lms.errors import RegistrationFailed
 from ..lms.state_binding import CookieStateBinding, StateBinding
-from ..lms.tool_config import ToolConfig
+from ..lms.tool_config import (
+    CANVAS_JSON_PATH,
+    JWKS_PATH,
+    LAUNCH_PATH,
+    LOGIN_PATH,
+    REGISTER_PATH,
+    ToolConfig,
+)
 from ..models import Invitation
 from ..services import registration
 from ..services.launches import complete_launch, start_login
@@ -43,7 +50,7 @@ def state_binding() -> StateBinding:
     return CookieStateBinding(partitioned=current_app.config["LAUNCH_COOKIE_PARTITIONED"])
 
 
-@bp.route("/lti/login", methods=["GET", "POST"])
+@bp.route(LOGIN_PATH, methods=["GET", "POST"])
 def login():
     # Framable by any LMS: the page carries no data, and a Canvas school's own domain is only
     # learnt from its first launch, which this page has to let through.
@@ -70,7 +77,7 @@ def login():
     return response
 
 
-@bp.post("/lti/launch")
+@bp.post(LAUNCH_PATH)
 def launch():
     g.frame_anywhere = True
     state = request.form.get("state", "")
@@ -100,14 +107,14 @@ def launch():
     return page
 
 
-@bp.get("/.well-known/jwks.json")
+@bp.get(JWKS_PATH)
 def jwks():
     response = jsonify(tool_jwks(current_app.config, utcnow()))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 
-@bp.get("/lti/register")
+@bp.get(REGISTER_PATH)
 def register():
     g.frame_anywhere = True  # the LMS frames registration; these pages carry no student data
     token = request.args.get("invitation")
@@ -125,7 +132,7 @@ def register():
     return render_template("lti/register_done.html", platform=platform, close_dialog=True)
 
 
-@bp.post("/lti/register")
+@bp.post(REGISTER_PATH)
 def register_manually():
     g.frame_anywhere = True
     token = request.form.get("invitation")
@@ -168,6 +175,6 @@ def _registration_failed(error: RegistrationFailed):
     return render_template("lti/register_error.html", reason=str(error)), 400
 
 
-@bp.get("/lti/config/canvas.json")
+@bp.get(CANVAS_JSON_PATH)
 def canvas_json():
     return jsonify(registration.canvas_json(current_app.config))

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .errors import FetchRefused, RegistrationFailed
 from .http import Fetched, OutboundPolicy, check_url, fetch
-from .limits import MAX_ID_LENGTH, MAX_URL_LENGTH
+from .limits import MAX_ID_LENGTH, MAX_URL_LENGTH, origin, same_origin
 from .presets import Endpoints
 from .tool_config import TOOL_CONFIGURATION, ToolConfig, registration_request
 
@@ -17,7 +17,6 @@ KINDS = {"canvas": "canvas", "moodle": "moodle"}
 ENDPOINT_KEYS = ("registration_endpoint", "authorization_endpoint", "token_endpoint", "jwks_uri")
 MAX_WORDS = 500
 _TAG = re.compile(r"<[^>]*>")
-_DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def read_platform_configuration(
     url: str, policy: OutboundPolicy, secrets: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """Fetch the platform's OpenID configuration exactly as given and check its issuer."""
-    if _origin(url) is None:
+    if origin(url) is None:
         raise RegistrationFailed("The LMS sent an openid_configuration that is not a web address.")
     response = _fetch(
         "GET", url, policy, "read the LMS's configuration", headers={"Accept": "application/json"}
@@ -96,7 +95,7 @@ def read_platform_configuration(
     if (
         not isinstance(issuer, str)
         or len(issuer) > MAX_ID_LENGTH
-        or _origin(issuer) != _origin(url)
+        or not same_origin(issuer, url)
     ):
         raise RegistrationFailed(
             f"The LMS's configuration names the issuer {str(issuer)[:200]!r}, which is not the "
@@ -192,17 +191,6 @@ def _audience(config: dict[str, Any]) -> str | None:
     if isinstance(server, str) and server and server != config["token_endpoint"]:
         return server
     return None
-
-
-def _origin(url: str) -> tuple[str, str, int | None] | None:
-    try:
-        parts = urlsplit(url)
-        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
-    except ValueError:
-        return None
-    if not parts.hostname:
-        return None
-    return parts.scheme.lower(), parts.hostname.lower(), port
 
 
 def _redacted(url: str) -> str:

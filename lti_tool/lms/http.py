@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from .errors import FetchRefused
-from .limits import origin
+from .limits import same_origin
 
 USER_AGENT = "TutoringPortal/0.1 (LTI 1.3 tool)"
 _session = requests.Session()
@@ -135,7 +135,7 @@ def fetch(
         with response:
             if response.is_redirect and "location" in response.headers:
                 target = urljoin(url, response.headers["location"])
-                if origin(target) != origin(url) and headers:
+                if headers and not same_origin(target, url):
                     # Credentials were meant for the first host only.
                     headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
                 url = target

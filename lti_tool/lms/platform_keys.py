@@ -76,11 +76,10 @@ def platform_key(platform: Platform, kid: str, now: datetime, config: dict) -> d
     if key is not None and fresh:
         return key
     interval = timedelta(seconds=config["JWKS_MIN_REFETCH_SECONDS"])
-    if _claim_fetch(platform.id, now, interval):
-        db.session.refresh(row)
+    claimed = _claim_fetch(platform.id, now, interval)
+    db.session.refresh(row)  # another worker may have just fetched newer keys
+    if claimed:
         _refresh(row, platform, now, config)
-    else:
-        db.session.refresh(row)  # another worker may have just fetched newer keys
     key = _find(row.keys, kid)
     if key is not None:
         return key

@@ -1,11 +1,12 @@
 """Every route × every audience gets the expected status; courses and LMSs stay apart."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from lti_tool.clock import utcnow
-from lti_tool.launch_context import LaunchContext, issue
+from lti_tool.launch_context import LaunchContext, issue, read
 from lti_tool.services.accounts import create_account
 from tests.admin_session import sign_in
 from tests.platform_fixture import TOOL, TestPlatform
@@ -20,13 +21,10 @@ def landed_token(lms, user_id: str) -> str:
 
 def minted_token(app, lms, **roles) -> str:
     """A genuine context for audiences no launch lands (a mentor's), to test the route check."""
-    landed = landed_token(lms, "student-05")
-    context = app.config["SECRET_KEY"]
-    from lti_tool.launch_context import read
-
-    base = read(landed, context, utcnow())
+    secret = app.config["SECRET_KEY"]
+    base = read(landed_token(lms, "student-05"), secret, utcnow())
     flags = {"staff": False, "learner": False, "designer": False, "test_user": False, **roles}
-    return issue(LaunchContext(**{**base.__dict__, **flags}), context, utcnow(), 600)
+    return issue(replace(base, **flags), secret, utcnow(), 600)
 
 
 @pytest.fixture

@@ -84,6 +84,26 @@ class BaseSettings:
     JOB_LEASE_SECONDS = _int("JOB_LEASE_SECONDS", 300)
     WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "2"))
 
+    # The tool's own sign-in (tutors, service admins).
+    ACCOUNT_IDLE_MINUTES = _int("ACCOUNT_IDLE_MINUTES", 30)
+    SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
+    SIGN_IN_MAX_FAILURES = _int("SIGN_IN_MAX_FAILURES", 5)
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS = _int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 30)
+
+    # Live tutoring.
+    TUTORING_ABANDON_AFTER_MINUTES = _int("TUTORING_ABANDON_AFTER_MINUTES", 20)
+    TUTOR_ONLINE_SECONDS = _int("TUTOR_ONLINE_SECONDS", 90)
+    MESSAGE_MAX_CHARS = _int("MESSAGE_MAX_CHARS", 2000)
+    # At most this many messages per person per window; a human typing stays far below it.
+    MESSAGE_RATE_COUNT = _int("MESSAGE_RATE_COUNT", 5)
+    MESSAGE_RATE_SECONDS = _int("MESSAGE_RATE_SECONDS", 5)
+    # How long a live request (chat, queue) waits for news before answering "nothing new".
+    LIVE_WAIT_SECONDS = float(_env("LIVE_WAIT_SECONDS", "20"))
+    # How often a waiting request looks at the database when no notification can wake it
+    # (SQLite), and as a safety net beside PostgreSQL LISTEN/NOTIFY.
+    LIVE_POLL_SECONDS = float(_env("LIVE_POLL_SECONDS", "0.3"))
+    LIVE_SAFETY_POLL_SECONDS = float(_env("LIVE_SAFETY_POLL_SECONDS", "5"))
+
     SANDBOX_ENABLED = False
     SANDBOX_URL = _env("SANDBOX_URL", "http://127.0.0.1:5000")
     SANDBOX_KEY_FILE = _env("SANDBOX_KEY_FILE")

@@ -1,0 +1,37 @@
+"""What a waiting student is told: their place, the likely wait, when tutors are usually on."""
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from statistics import median
+
+
+def estimate_wait(recent_waits: Sequence[timedelta], place: int,
+                  tutors_online: int) -> timedelta | None:
+    """Estimate the wait from recent waits in the subject; None without enough history."""
+    if len(recent_waits) < 3:
+        return None
+    typical = median(recent_waits)
+    ahead_per_tutor = (place - 1) // max(tutors_online, 1)
+    return typical * (1 + ahead_per_tutor)
+
+
+def usual_hours(started: Sequence[datetime], min_sessions: int = 5) -> tuple[int, int] | None:
+    """Return the (first, last) UTC hours that hold most sessions, or None without history.
+
+    The range is the shortest run of consecutive hours covering at least 80% of sessions.
+    """
+    if len(started) < min_sessions:
+        return None
+    by_hour = Counter(moment.hour for moment in started)
+    need = 0.8 * len(started)
+    best: tuple[int, int] | None = None
+    for first in range(24):
+        covered = 0
+        for length in range(1, 25):
+            covered += by_hour[(first + length - 1) % 24]
+            if covered >= need:
+                if best is None or length < (best[1] - best[0]) % 24 + 1:
+                    best = (first, (first + length - 1) % 24)
+                break
+    return best

@@ -1,0 +1,49 @@
+"""A tutoring session's states and the only transitions between them."""
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    WAITING = "waiting"
+    ACTIVE = "active"
+    ENDED = "ended"
+    ABANDONED = "abandoned"
+    CANCELLED = "cancelled"
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"  # a tutor takes the request
+    END = "end"  # either side ends the live session
+    ABANDON = "abandon"  # nobody took the request in time
+    CANCEL = "cancel"  # the student stops waiting
+
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.WAITING, Action.ACCEPT): Status.ACTIVE,
+    (Status.WAITING, Action.ABANDON): Status.ABANDONED,
+    (Status.WAITING, Action.CANCEL): Status.CANCELLED,
+    (Status.ACTIVE, Action.END): Status.ENDED,
+}
+
+OPEN = frozenset({Status.WAITING, Status.ACTIVE})
+
+
+class IllegalTransition(ValueError):
+    """The session's state does not allow this action."""
+
+    def __init__(self, status: str, action: str):
+        super().__init__(f"a {status} session cannot {action}")
+        self.status, self.action = status, action
+
+
+def next_status(status: str, action: str) -> Status:
+    """Return the state after `action`, or raise IllegalTransition."""
+    try:
+        return TRANSITIONS[(Status(status), Action(action))]
+    except (KeyError, ValueError):
+        raise IllegalTransition(status, action) from None
+
+
+def is_open(status: str) -> bool:
+    """Whether the request or session still holds the student (waiting or active)."""
+    return status in OPEN

@@ -36,6 +36,7 @@ class LaunchContext:
     launch_id: str  # names this launch in log lines, never a person
     deep_link_return_url: str | None = None
     deep_link_data: object = None
+    topic_id: int | None = None  # the course topic of the link the student launched from
 
     @property
     def audience(self) -> Audience:

@@ -12,11 +12,13 @@ from ..lms.errors import LaunchRefused
 from ..lms.launch import ValidatedLaunch, validate_launch
 from ..lms.limits import MAX_ID_LENGTH, bounded_id, bounded_url, origin
 from ..lms.login import LoginRedirect, begin_login
-from ..models import Course, LmsUser, Membership, Platform, ResourceLink
+from ..models import Course, LmsUser, Membership, Platform, ResourceLink, Topic
 from ..models.rows import get_or_insert
 
 log = logging.getLogger(__name__)
 TIMEZONE_WIDTH = 64
+# The custom parameter a topic-specific tutoring link carries (placed with Deep Linking).
+TOPIC_PARAMETER = "topic_id"
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,12 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
     # own domain is learnt this way).
     for url in (return_url, _claim(body, claims.TOOL_PLATFORM).get("url")):
         _learn_frame_origin(validated.platform, url)
-    course = None
+    course = topic = None
     if claims.CONTEXT in body:
         course = _record_course(validated, body)
         _record_membership(course, user, body, audience)
         _record_resource_link(course, body, return_url)
+        topic = _linked_topic(course, _claim(body, claims.CUSTOM).get(TOPIC_PARAMETER))
     settings = _claim(body, claims.DEEP_LINKING_SETTINGS)
     return LaunchContext(
         platform_id=validated.platform.id,
@@ -134,7 +137,18 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
         launch_id=new_launch_id(),
         deep_link_return_url=settings.get("deep_link_return_url"),
         deep_link_data=settings.get("data"),
+        topic_id=topic.id if topic is not None else None,
     )
+
+
+def _linked_topic(course: Course, value: object) -> Topic | None:
+    # Only a live topic of this very course: a link copied into another course finds none.
+    if not isinstance(value, str | int) or not str(value).isdigit():
+        return None
+    topic = db.session.get(Topic, int(value))
+    if topic is None or topic.course_id != course.id or topic.retired:
+        return None
+    return topic
 
 
 def _record_user(platform: Platform, body: dict, now: datetime) -> LmsUser:

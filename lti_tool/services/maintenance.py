@@ -1,12 +1,14 @@
 """Housekeeping jobs the worker schedules for itself."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 
 from ..clock import utcnow
 from ..extensions import db
 from ..models import LaunchState
+from .events import dispatch_events
+from .help_requests import abandon_stale_requests
 from .jobs import enqueue, handler
 
 PURGE_LAUNCH_STATES = "launch_states.purge"
@@ -22,3 +24,10 @@ def schedule_housekeeping(now: datetime) -> None:
     """Queue this hour's purge once, however many workers ask."""
     enqueue(PURGE_LAUNCH_STATES, {}, now, idempotency_key=f"purge:{now:%Y%m%d%H}")
     db.session.commit()
+
+
+def tidy_tutoring(now: datetime, config) -> int:
+    """Abandon requests nobody took in time and hand recorded events to their consumers;
+    return how many things were done, so an idle worker knows it may sleep."""
+    after = timedelta(minutes=config["TUTORING_ABANDON_AFTER_MINUTES"])
+    return abandon_stale_requests(now, after) + dispatch_events(now)

@@ -31,7 +31,9 @@ class ProcessTable:
             name, _, rest = stat.partition(" (")[2].rpartition(")")
             fields = rest.split()
             table.parent[pid], table.name[pid] = int(fields[1]), name
-            table.cpu[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+            # Its own time and that of the children it has reaped: PostgreSQL backends and
+            # pool connections that closed during a run still count, with their postmaster.
+            table.cpu[pid] = sum(int(ticks) for ticks in fields[11:15]) / CLOCK_TICKS
         return table
 
     def tree(self, pid: int) -> float:
@@ -70,10 +72,12 @@ class CpuClock:
     machine: float
 
     @classmethod
-    def read(cls, app_pid: int, platform_pid: int) -> "CpuClock":
+    def read(cls, app_pid: int, platform_pid: int | None = None) -> "CpuClock":
+        """Read the clocks; without a platform process (the chat bench) its share is 0."""
         table = ProcessTable.read()
+        platform = table.tree(platform_pid) if platform_pid is not None else 0.0
         return cls(time.perf_counter(), time.process_time(), table.tree(app_pid),
-                   table.tree(platform_pid), table.named("postgres"), machine_busy_seconds())
+                   platform, table.named("postgres"), machine_busy_seconds())
 
 
 @dataclass(frozen=True)

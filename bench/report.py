@@ -1,6 +1,7 @@
 """Print the benchmark's figures as a table, then one line per target."""
 
 import math
+import operator
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from loadgen import RunResult
 
 OTHER_LOAD_LIMIT = 0.15  # cores of load from outside the benchmark that make a run suspect
+# A measurement that is missing (nan) compares false with every goal, so it fails.
+GOALS = {"<": operator.lt, ">=": operator.ge, "=": operator.eq}
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Target:
     goal: float
 
     def passes(self, value: float) -> bool:
-        return value < self.goal if self.op == "<" else value >= self.goal
+        return GOALS[self.op](value, self.goal)
 
 
 TARGETS = [
@@ -73,6 +76,12 @@ def print_targets(rows: list[Row]) -> None:
     for target in TARGETS:
         run = runs.get(target.concurrency)
         value = target.figure(run) if run else math.nan
-        verdict = "PASS" if target.passes(value) else "FAIL"
-        print(f"target {target.name}: measured {value:.1f} {target.unit}, "
-              f"goal {target.op} {target.goal:g} {target.unit}, {verdict}")
+        print(target_line(target.name, value, target.unit, target.op, target.goal))
+
+
+def target_line(name: str, value: float, unit: str, op: str, goal: float,
+                decimals: int = 1) -> str:
+    """Return `target NAME: measured VALUE UNIT, goal OP VALUE UNIT, PASS|FAIL`."""
+    verdict = "PASS" if GOALS[op](value, goal) else "FAIL"
+    return (f"target {name}: measured {value:.{decimals}f} {unit}, "
+            f"goal {op} {goal:g} {unit}, {verdict}")

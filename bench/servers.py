@@ -71,6 +71,7 @@ def wait_ready(server: Server, url: str, timeout: float = 30.0) -> None:
         try:
             requests.get(url, timeout=2)
             return
-        except requests.ConnectionError:
+        # A read timeout: the socket is bound but no worker has finished loading the app yet.
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     raise RuntimeError(f"{server.name} did not answer {url} in {timeout:.0f} s")

@@ -76,10 +76,15 @@ def prepare_tool(env: dict, platform_url: str) -> None:
          "--deployment", DEPLOYMENT_ID],
     ]
     for command in commands:
-        done = subprocess.run([str(BIN / "flask"), "--app", "lti_tool", *command], env=env,
-                              cwd=ROOT, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(command[:2])} failed:\n{done.stderr}")
+        flask(env, *command)
+
+
+def flask(env: dict, *command: str) -> None:
+    """Run one `flask --app lti_tool` command; raise with its output if it fails."""
+    done = subprocess.run([str(BIN / "flask"), "--app", "lti_tool", *command], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(command[:2])} failed:\n{done.stderr}")
 
 
 def gunicorn(port: int, app: str, threads: int, *options: str) -> list[str]:

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, extensions
 from .settings import SETTINGS_BY_NAME, check_production
-from .views import admin, errors, headers, lti, portal, tutoring
+from .views import account, admin, errors, headers, lti, portal, tutor, tutoring
 
 
 def create_app(settings: str | None = None, overrides: dict | None = None) -> Flask:
@@ -36,9 +36,9 @@ def create_app(settings: str | None = None, overrides: dict | None = None) -> Fl
     )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
-    extensions.login_manager.login_view = "admin.login"
+    extensions.login_manager.login_view = "account.login"
 
-    for blueprint in (lti.bp, tutoring.bp, portal.bp, admin.bp):
+    for blueprint in (lti.bp, tutoring.bp, tutor.bp, portal.bp, admin.bp, account.bp):
         app.register_blueprint(blueprint)
     if app.config["SANDBOX_ENABLED"]:
         from .views import sandbox

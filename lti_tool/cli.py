@@ -1,9 +1,10 @@
-"""Flask commands: keys, platforms, accounts, worker, sandbox."""
+"""Flask commands: keys, platforms, accounts, tutors, subjects, worker, sandbox."""
 
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
@@ -16,11 +17,13 @@ from .lms import presets
 from .lms.errors import FetchRefused
 from .lms.http import OutboundPolicy, check_url
 from .lms.tool_config import ToolConfig
-from .services import accounts, jobs, maintenance, platforms, sandbox, tool_keys
+from .services import accounts, jobs, maintenance, platforms, sandbox, subjects, tool_keys, tutors
 
 keys_cli = click.Group("keys", help="The tool's signing keys.")
 platforms_cli = click.Group("platforms", help="LMS registrations and deployments.")
 admins_cli = click.Group("admins", help="Service admin accounts.")
+tutors_cli = click.Group("tutors", help="Tutor accounts and the subjects they cover.")
+subjects_cli = click.Group("subjects", help="The subject catalog.")
 sandbox_cli = click.Group("sandbox", help="The development-only sandbox LMS.")
 
 
@@ -151,19 +154,97 @@ def admins_add(email, name, password):
         accounts.create_account(email, name, password, is_admin=True)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Admin {email} created.")
+    login = current_app.config["TOOL_URL"] + "/account/login"
+    click.echo(f"Admin {email} created. At their first sign-in ({login}) they set up "
+               "an authenticator app for one-time codes.")
+
+
+
+def _tutoring(operation):
+    try:
+        return operation()
+    except (subjects.SubjectError, tutors.TutorError, tutors.TutorNotFound) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@tutors_cli.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="The tutor's full name.")
+@click.option("--subject", "subject_names", multiple=True, help="A subject covered (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def tutors_add(email, name, subject_names, password_stdin):
+    """Create a tutor account covering the given subjects."""
+    covered = _tutoring(lambda: subjects.subjects_named(list(subject_names)))
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _tutoring(lambda: tutors.create_tutor(email, name, password, [s.id for s in covered]))
+    login = current_app.config["TOOL_URL"] + "/account/login"
+    click.echo(f"Tutor {email} created; they sign in at {login}.")
+
+
+@tutors_cli.command("list")
+def tutors_list():
+    """List tutors, their state and their subjects."""
+    for t in tutors.list_tutors():
+        a = t.account
+        click.echo(f"{a.email}\t{a.name}\t{'active' if a.active else 'DISABLED'}\t"
+                   f"{'available' if a.available else 'away'}\t"
+                   f"{', '.join(s.name for s in t.subjects) or '(no subjects)'}")
+
+
+@tutors_cli.command("disable")
+@click.argument("email")
+def tutors_disable(email):
+    """Turn a tutor account off: no sign-in, never shown as online."""
+    _tutoring(lambda: tutors.set_tutor_active(tutors.tutor_by_email(email).id, False))
+    click.echo(f"Tutor {email} disabled.")
+
+
+@tutors_cli.command("enable")
+@click.argument("email")
+def tutors_enable(email):
+    """Turn a tutor account back on."""
+    _tutoring(lambda: tutors.set_tutor_active(tutors.tutor_by_email(email).id, True))
+    click.echo(f"Tutor {email} enabled.")
+
+
+@subjects_cli.command("load")
+@click.argument("path", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def subjects_load(path):
+    """Add the subjects listed one per line in PATH (default: the shipped catalog)."""
+    added = _tutoring(lambda: subjects.load_catalog(path or subjects.catalog_path()))
+    click.echo(f"Added {len(added)} subject(s)" + (f": {', '.join(added)}." if added else "."))
+
+
+@subjects_cli.command("add")
+@click.argument("name")
+def subjects_add(name):
+    """Add one subject to the catalog."""
+    subject = _tutoring(lambda: subjects.add_subject(name))
+    click.echo(f"Subject {subject.name} added.")
+
+
+@subjects_cli.command("list")
+def subjects_list():
+    """List the catalog, retired subjects marked."""
+    for subject in subjects.list_subjects():
+        click.echo(subject.name + ("\t(retired)" if subject.retired else ""))
 
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the due jobs once and exit.")
 def worker(once):
-    """Drain the durable job outbox."""
+    """Drain the durable job outbox, abandon stale requests, dispatch domain events."""
     name = jobs.worker_name()
     poll = current_app.config["WORKER_POLL_SECONDS"]
     click.echo(f"Worker {name} started.")
     while True:
         maintenance.schedule_housekeeping(utcnow())
-        ran = jobs.run_due_jobs(utcnow(), current_app.config, name)
+        ran = maintenance.tidy_tutoring(utcnow(), current_app.config)
+        ran += jobs.run_due_jobs(utcnow(), current_app.config, name)
         if once:
             click.echo(f"Ran {ran} job(s).")
             return
@@ -181,7 +262,7 @@ def sandbox_setup():
     """Create the schema, a key, the sandbox registration and the demo accounts."""
     _require_sandbox()
     upgrade()
-    _print_demo(sandbox.set_up_sandbox(current_app._get_current_object()))
+    _print_demo(sandbox.set_up_sandbox(current_app._get_current_object(), utcnow()))
 
 
 @sandbox_cli.command("serve")
@@ -190,7 +271,7 @@ def sandbox_serve():
     _require_sandbox()
     upgrade()
     app = current_app._get_current_object()
-    demo = sandbox.set_up_sandbox(app)
+    demo = sandbox.set_up_sandbox(app, utcnow())
     tool = urlsplit(app.config["TOOL_URL"])
     worker_process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "lti_tool", "worker"], env=os.environ.copy()
@@ -215,16 +296,25 @@ class _PathOnlyLogHandler(WSGIRequestHandler):
 
 def _print_demo(demo: dict) -> None:
     email, password = demo["admin"]
+    tool = current_app.config["TOOL_URL"]
+    tutor_lines = "".join(
+        f"    email {t_email}  password {t_password}  ({name}: {', '.join(covered)})\n"
+        for t_email, t_password, name, covered in demo["tutors"]
+    )
     click.echo(
         "\nTutoring Portal with its sandbox LMS is ready.\n"
         f"  Sandbox course page:  {demo['sandbox_url']}\n"
         f"    (launch the tool as any demo student, instructor, TA or designer)\n"
-        f"  Service admin:        {current_app.config['TOOL_URL']}/admin/\n"
+        f"  Sign-in for the service admin and tutors:  {tool}/account/login\n"
+        f"  Service admin ({tool}/admin/):\n"
         f"    email {email}  password {password}\n"
+        "    (the first sign-in sets up an authenticator app for one-time codes)\n"
+        f"  Tutors ({tool}/tutor/):\n{tutor_lines}"
     )
 
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (keys_cli, platforms_cli, admins_cli, sandbox_cli, worker):
+    for command in (keys_cli, platforms_cli, admins_cli, tutors_cli, subjects_cli, sandbox_cli,
+                    worker):
         app.cli.add_command(command)

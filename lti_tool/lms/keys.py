@@ -25,7 +25,8 @@ class SigningKey:
     private_pem: str
 
 
-def _fernet(secret: str) -> Fernet:
+def secret_box(secret: str) -> Fernet:
+    """Return the cipher that seals secrets at rest (private keys, TOTP secrets)."""
     derived = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=b"tool-key-encryption", info=b"tool-keys"
     ).derive(secret.encode())
@@ -44,7 +45,7 @@ def new_key(secret: str) -> ToolKey:
     return ToolKey(
         kid=_thumbprint(json.loads(RSAAlgorithm.to_jwk(private.public_key()))),
         public_pem=public_pem.decode(),
-        private_pem_encrypted=_fernet(secret).encrypt(private_pem),
+        private_pem_encrypted=secret_box(secret).encrypt(private_pem),
     )
 
 
@@ -85,4 +86,4 @@ def signing_key(secret: str) -> SigningKey:
     key = current_key()
     if key is None:
         raise RuntimeError("No tool key: run `flask --app lti_tool keys generate` first.")
-    return SigningKey(key.kid, _fernet(secret).decrypt(key.private_pem_encrypted).decode())
+    return SigningKey(key.kid, secret_box(secret).decrypt(key.private_pem_encrypted).decode())

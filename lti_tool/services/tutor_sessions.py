@@ -28,8 +28,11 @@ def covers(tutor: Account, subject_id: int) -> bool:
 
 def unfinished_session_of(tutor: Account) -> TutoringSession | None:
     """Return the tutor's active session or the ended one still waiting for its diagnosis."""
+    # Read afresh: live checks call this repeatedly in one request, and loaded objects are
+    # not expired on commit, so a session the student has just ended would still look active.
     return db.session.execute(
         db.select(TutoringSession).filter_by(busy_tutor_id=tutor.id)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
 

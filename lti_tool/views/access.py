@@ -3,14 +3,15 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, g, request
-from flask_login import current_user
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
-from ..clock import utcnow
+from ..clock import epoch_seconds, utcnow
 from ..extensions import login_manager
 from ..launch_context import FIELD, HEADER
 from ..services.accounts import load_account
 from ..services.launch_sessions import open_launch
+from ..services.sign_in import record_sign_out
 
 # Which Audience property opens each kind of LTI page.
 CAPABILITIES = {
@@ -18,6 +19,12 @@ CAPABILITIES = {
     "tutoring": "can_open_tutoring",
     "course_setup": "can_set_up_course",
 }
+
+
+# The tool's own sign-in keeps these in the Flask session: an account that has passed its
+# password but not yet its code, and when the person last did something.
+PENDING_ACCOUNT = "pending_account_id"
+LAST_ACTIVE = "last_active"
 
 
 class LaunchMissing(Exception):
@@ -74,6 +81,55 @@ def admin_required(view: Callable) -> Callable:
             return current_app.login_manager.unauthorized()
         if not current_user.is_admin:
             abort(403, description="Only service admins can open this page.")
+        if not current_user.has_totp:  # a tutor made admin while signed in
+            return redirect(url_for("account.two_factor"))
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def tutor_required(view: Callable) -> Callable:
+    """Require a signed-in tutor (an account turned off is no longer signed in)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not current_user.is_tutor:
+            abort(403, description="Only tutors can open this page.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def mark_active() -> None:
+    """Record that the signed-in person did something just now."""
+    session[LAST_ACTIVE] = epoch_seconds(utcnow())
+
+
+def end_sign_in() -> None:
+    """Sign out, forgetting any half-finished sign-in."""
+    if current_user.is_authenticated:
+        record_sign_out(current_user)
+    logout_user()
+    session.pop(PENDING_ACCOUNT, None)
+    session.pop(LAST_ACTIVE, None)
+
+
+def expire_idle_sign_in():
+    """Sign out after ACCOUNT_IDLE_MINUTES without activity; live updates are not activity."""
+    if not (current_user.is_authenticated or PENDING_ACCOUNT in session):
+        return None
+    # Live pages poll on their own, so they must neither keep a sign-in alive nor outlive it.
+    live_update = (request.endpoint or "").endswith("updates")
+    minutes = current_app.config["ACCOUNT_IDLE_MINUTES"]
+    last_active = session.get(LAST_ACTIVE)
+    if last_active is None or epoch_seconds(utcnow()) - last_active >= minutes * 60:
+        end_sign_in()
+        message = f"You were signed out after {minutes} minutes without activity. Sign in again."
+        if live_update:
+            abort(401, description=message)
+        flash(message)
+    elif not live_update:
+        mark_active()
+    return None

@@ -3,33 +3,19 @@
 import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
 
 from ..clock import utcnow
 from ..services import jobs, platforms
-from ..services.accounts import authenticate
 from .access import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.get("/login")
 def login():
-    if request.method == "POST":
-        account = authenticate(request.form.get("email", ""), request.form.get("password", ""))
-        if account is not None and account.is_admin:
-            login_user(account)
-            return redirect(url_for("admin.home"))
-        flash("That email and password do not match a service admin account.")
-        return render_template("admin/login.html"), 401
-    return render_template("admin/login.html")
-
-
-@bp.post("/logout")
-def logout():
-    logout_user()
-    return redirect(url_for("admin.login"))
+    # Admins and tutors share one sign-in page; old bookmarks still find it.
+    return redirect(url_for("account.login"), 301)
 
 
 @bp.get("/")
@@ -73,3 +59,7 @@ def retry_job(job_id: int):
     except LookupError as exc:
         flash(str(exc))
     return redirect(url_for("admin.parked_jobs"))
+
+
+# The tutoring pages register their routes on this blueprint.
+from . import admin_tutoring  # noqa: E402, F401

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from ..error_text import describe_with_traceback
 from ..lms.errors import LaunchRefused
 from .access import CourseMissing, LaunchMissing
+from .headers import OWN_SIGN_IN_AREAS
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def _course_missing(_error: CourseMissing):
 
 
 def _http_error(error: HTTPException):
-    g.frame_anywhere = not request.path.startswith("/admin")
+    g.frame_anywhere = not request.path.startswith(OWN_SIGN_IN_AREAS)
     if error.code == 413:
         log.info("request refused: too_large path=%s", request.path)
     return render_template("errors/http.html", error=error), error.code
@@ -35,7 +36,7 @@ def _http_error(error: HTTPException):
 
 def _unexpected(error: Exception):
     log.error("unhandled error on %s: %s", request.path, describe_with_traceback(error))
-    g.frame_anywhere = not request.path.startswith("/admin")
+    g.frame_anywhere = not request.path.startswith(OWN_SIGN_IN_AREAS)
     return render_template("errors/http.html", error=None), 500
 
 

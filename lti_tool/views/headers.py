@@ -2,6 +2,9 @@
 
 from flask import Flask, g, request
 
+# Pages behind the tool's own sign-in: never framed, never cached, even on an error.
+OWN_SIGN_IN_AREAS = ("/admin", "/account", "/tutor")
+
 
 def _frame_ancestors() -> str:
     origins = getattr(g, "frame_origins", None)
@@ -28,7 +31,8 @@ def add_security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if getattr(g, "launch", None) is not None or request.path.startswith(("/lti/", "/admin")):
+    private = request.path.startswith(("/lti/", *OWN_SIGN_IN_AREAS))
+    if getattr(g, "launch", None) is not None or private:
         response.headers["Cache-Control"] = "no-store"
     return response
 

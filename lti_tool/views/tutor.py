@@ -1,0 +1,160 @@
+"""The tutor console: availability, the queue of waiting students, the tutor's own figures."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from .. import live
+from ..clock import utcnow
+from ..domain.barriers import barrier_name
+from ..domain.diagnosis import MASTERY, REASSESSMENT
+from ..domain.session_states import Status
+from ..domain.tutor_efficacy import efficacy, length_minutes
+from ..extensions import db
+from ..models import Account, TutoringSession
+from ..queries.tutor_efficacy import tutor_sessions
+from ..queries.tutoring import QueueEntry, first_name, tutor_queue
+from ..services.help_requests import QUEUE
+from ..services.tutor_sessions import accept_session, unfinished_session_of
+from ..services.tutoring_errors import Conflict
+from .access import tutor_required
+
+bp = Blueprint("tutor", __name__, url_prefix="/tutor")
+
+
+@bp.after_request
+def _no_store(response):
+    # Students' questions and transcripts: keep them out of shared caches and history.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@dataclass(frozen=True)
+class Console:
+    """What the console shows live: the waiting requests and the tutor's unfinished session."""
+
+    entries: list[QueueEntry]
+    unfinished: TutoringSession | None
+    version: str
+
+    @property
+    def needs_diagnosis(self) -> bool:
+        return self.unfinished is not None and self.unfinished.status == Status.ENDED
+
+
+def _console(tutor: Account) -> Console:
+    entries = tutor_queue(tutor.id)
+    unfinished = unfinished_session_of(tutor)
+    # What the page shows besides the ticking waits: the requests, and what the tutor is busy with.
+    state = [str(e.session_id) for e in entries]
+    state.append(f"{unfinished.id}:{unfinished.status}" if unfinished else "free")
+    version = hashlib.sha256(",".join(state).encode()).hexdigest()[:16]
+    return Console(entries, unfinished, version)
+
+
+def _record_heartbeat(tutor: Account, now: datetime) -> None:
+    """Mark the tutor as seen now, so students count them online while they are available."""
+    tutor.last_seen_at = now
+    db.session.commit()
+
+
+def _set_available(tutor: Account, available: bool, now: datetime) -> None:
+    """Mark the tutor available or away; waiting students' "tutors online" counts change."""
+    tutor.available, tutor.last_seen_at = available, now
+    live.announce(QUEUE)
+    db.session.commit()
+
+
+def _wait_minutes(entry: QueueEntry, now: datetime) -> int:
+    return max(int((now - entry.requested_at).total_seconds() // 60), 0)
+
+
+def _queue_context(console: Console, now: datetime) -> dict:
+    return {"console": console, "now": now, "wait_minutes": _wait_minutes,
+            "first_name": first_name}
+
+
+def _render_console(tutor: Account, now: datetime, error: str | None = None, status=200):
+    return render_template("tutor/console.html", tutor=tutor, error=error,
+                           **_queue_context(_console(tutor), now)), status
+
+
+@bp.get("/")
+@tutor_required
+def console():
+    now = utcnow()
+    tutor = current_user._get_current_object()
+    _record_heartbeat(tutor, now)
+    return _render_console(tutor, now)
+
+
+@bp.post("/availability")
+@tutor_required
+def availability():
+    tutor = current_user._get_current_object()
+    _set_available(tutor, request.form.get("available") == "1", utcnow())
+    flash("You are available: students see you as online." if tutor.available
+          else "You are away: students no longer count you as online.")
+    return redirect(url_for("tutor.console"))
+
+
+@bp.get("/queue/updates")
+@tutor_required
+def queue_updates():
+    seen = request.args.get("version", "")
+    tutor = current_user._get_current_object()
+    _record_heartbeat(tutor, utcnow())
+
+    def changed() -> Console | None:
+        latest = _console(tutor)
+        return latest if latest.version != seen else None
+
+    wait = current_app.config["LIVE_WAIT_SECONDS"]
+    latest = live.wait_for([QUEUE], changed, wait) or _console(tutor)
+    now = utcnow()
+    return jsonify(
+        version=latest.version,
+        busy=latest.unfinished is not None,
+        entries=[{"id": e.session_id, "first_name": e.first_name, "course": e.course,
+                  "subject": e.subject, "topic": e.topic, "question": e.question,
+                  "wait_minutes": _wait_minutes(e, now)} for e in latest.entries],
+        html=render_template("tutor/_queue.html", **_queue_context(latest, now)),
+    )
+
+
+@bp.post("/requests/<int:session_id>/accept")
+@tutor_required
+def accept(session_id: int):
+    tutor = current_user._get_current_object()
+    try:
+        session = accept_session(session_id, tutor, utcnow())
+    except Conflict as exc:
+        return _render_console(tutor, utcnow(), exc.message, exc.status)
+    return redirect(url_for("tutor.session_page", session_id=session.id))
+
+
+@bp.get("/me")
+@tutor_required
+def me():
+    sessions = tutor_sessions(current_user.id)
+    return render_template(
+        "tutor/me.html", tutor=current_user, sessions=sessions,
+        figures=efficacy(s.outcome for s in sessions), length_minutes=length_minutes,
+        barrier_name=barrier_name, mastery_labels=MASTERY, reassessment_labels=REASSESSMENT,
+    )
+
+
+# The chat and the diagnosis share this blueprint; their routes live in their own module.
+from . import tutor_session  # noqa: E402, F401

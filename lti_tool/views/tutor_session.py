@@ -1,0 +1,207 @@
+"""The tutor's side of a live session: chat, end, report, and the end-of-session diagnosis."""
+
+from uuid import uuid4
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from .. import live
+from ..clock import utcnow
+from ..domain.barriers import BARRIERS, BY_KEY, barrier_name
+from ..domain.chat import transcript_line
+from ..domain.diagnosis import MASTERY, PREREQUISITE, REASSESSMENT, DiagnosisInvalid
+from ..domain.session_states import Status
+from ..extensions import db
+from ..models import Account, Message, TutoringSession
+from ..queries.tutoring import (
+    course_topics,
+    diagnoses_by_session,
+    first_name,
+    student_panel,
+    topic_label,
+)
+from ..services.chat import PAGE, ChatLimits, messages_after, post_message
+from ..services.diagnoses import record_diagnosis
+from ..services.help_requests import session_channel
+from ..services.tutor_sessions import end_session, report_session
+from ..services.tutoring_errors import Conflict, TutoringError
+from .access import tutor_required
+from .tutor import bp
+
+
+def _load(session_id: int) -> TutoringSession:
+    """Return the signed-in tutor's session, read afresh; 404 for anyone else's."""
+    session = db.session.get(TutoringSession, session_id, populate_existing=True)
+    if session is None or session.tutor_id != current_user.id:
+        abort(404)
+    return session
+
+
+def author_name(tutor: Account) -> str:
+    """Return how the tutor signs messages: first name and last initial ("Joanetta L.")."""
+    parts = tutor.name.split()
+    return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else tutor.first_name
+
+
+def _heading(session: TutoringSession, message: Message) -> str:
+    # Tutors see a student's first name only, whatever name the student's side stored.
+    name = first_name(session) if message.author_role == "student" else message.author_name
+    return transcript_line(session.started_at, message.sent_at, name, message.author_role)
+
+
+def _as_json(session: TutoringSession, message: Message) -> dict:
+    return {"seq": message.seq, "heading": _heading(session, message), "body": message.body,
+            "role": message.author_role}
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _transcript(session: TutoringSession) -> list[dict]:
+    """Return the whole transcript so far, page after page."""
+    lines: list[dict] = []
+    while True:
+        batch = messages_after(session.id, lines[-1]["seq"] if lines else 0)
+        lines += [_as_json(session, m) for m in batch]
+        if len(batch) < PAGE:
+            return lines
+
+
+def _render_session(session: TutoringSession, status: int = 200, **extra):
+    lines = _transcript(session)
+    return render_template(
+        "tutor/session.html", session=session, student=first_name(session),
+        topic=topic_label(session), messages=lines, after=lines[-1]["seq"] if lines else 0,
+        panel=student_panel(session),
+        diagnosed=bool(diagnoses_by_session([session.id])), client_key=uuid4().hex,
+        barrier_name=barrier_name, mastery_labels=MASTERY, prerequisite_labels=PREREQUISITE,
+        **extra,
+    ), status
+
+
+@bp.get("/sessions/<int:session_id>")
+@tutor_required
+def session_page(session_id: int):
+    return _render_session(_load(session_id))
+
+
+@bp.get("/sessions/<int:session_id>/updates")
+@tutor_required
+def session_updates(session_id: int):
+    session = _load(session_id)
+    after = request.args.get("after", "0")
+    if not after.isdigit():
+        abort(400, description="The transcript position is malformed; reload the page.")
+    seen_status = request.args.get("status", "")
+
+    def news() -> tuple[TutoringSession, list[Message]] | None:
+        latest = _load(session_id)
+        messages = messages_after(session_id, int(after))
+        return (latest, messages) if messages or latest.status != seen_status else None
+
+    wait = current_app.config["LIVE_WAIT_SECONDS"]
+    latest, messages = live.wait_for([session_channel(session_id)], news, wait) or (session, [])
+    return jsonify(status=latest.status, messages=[_as_json(latest, m) for m in messages])
+
+
+@bp.post("/sessions/<int:session_id>/messages")
+@tutor_required
+def send_message(session_id: int):
+    session = _load(session_id)
+    body = request.form.get("body")
+    try:
+        message = post_message(session, "tutor", author_name(current_user), body,
+                               request.form.get("client_key") or None,
+                               ChatLimits.from_config(current_app.config), utcnow())
+    except TutoringError as exc:
+        if _wants_json():
+            return jsonify(error=exc.message), exc.status
+        return _render_session(session, exc.status, send_error=exc.message, draft=body)
+    if _wants_json():
+        return jsonify(_as_json(session, message)), 201
+    return redirect(url_for("tutor.session_page", session_id=session.id, _anchor="send"))
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@tutor_required
+def end(session_id: int):
+    session = _load(session_id)
+    try:
+        end_session(session, by="tutor", now=utcnow())
+    except Conflict:
+        flash("The session had already ended.")
+    return redirect(url_for("tutor.diagnosis", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/report")
+@tutor_required
+def report(session_id: int):
+    session = _load(session_id)
+    reason = request.form.get("reason", "")
+    try:
+        report_session(session, "tutor", reason, utcnow())
+    except TutoringError as exc:
+        return _render_session(session, exc.status, report_error=exc.message, reason=reason)
+    flash("Thank you: the service admin will look into this session.")
+    return redirect(url_for("tutor.session_page", session_id=session.id))
+
+
+def _submitted_steps(key: str) -> list[str]:
+    """Return the steps sent under a barrier, less trailing blanks (the page adds one empty
+    field), or the guide's steps when the form sent none for it."""
+    steps = request.form.getlist(f"steps_{key}")
+    if not steps:
+        return list(BY_KEY[key].steps)
+    while steps and not steps[-1].strip():
+        steps.pop()
+    return steps
+
+
+def _render_diagnosis(session: TutoringSession, values, steps: dict[str, list[str]],
+                      errors: dict[str, str], status: int = 200):
+    return render_template(
+        "tutor/diagnosis.html", session=session, student=first_name(session),
+        topic=topic_label(session), panel=student_panel(session), barriers=BARRIERS,
+        topics=course_topics(session.course_id), values=values, steps=steps, errors=errors,
+        prerequisite_labels=PREREQUISITE, mastery_labels=MASTERY,
+        reassessment_labels=REASSESSMENT, barrier_name=barrier_name,
+    ), status
+
+
+@bp.route("/sessions/<int:session_id>/diagnosis", methods=["GET", "POST"])
+@tutor_required
+def diagnosis(session_id: int):
+    session = _load(session_id)
+    if session.status != Status.ENDED:
+        flash("End the session before recording its diagnosis.")
+        return redirect(url_for("tutor.session_page", session_id=session.id))
+    if diagnoses_by_session([session.id]):
+        flash("This session's diagnosis is already recorded.")
+        return redirect(url_for("tutor.console"))
+    if request.method == "GET":
+        values = {"learning_goal": session.learning_goal or "",
+                  "topic_id": str(session.topic_id or "")}
+        return _render_diagnosis(session, values, {b.key: list(b.steps) for b in BARRIERS}, {})
+    barrier = request.form.get("barrier", "")
+    chosen = request.form.getlist(f"steps_{barrier}") if barrier in BY_KEY else []
+    try:
+        record_diagnosis(session, current_user._get_current_object(), request.form, chosen,
+                         utcnow())
+    except DiagnosisInvalid as exc:
+        steps = {b.key: _submitted_steps(b.key) for b in BARRIERS}
+        return _render_diagnosis(session, request.form, steps, exc.errors, 400)
+    except Conflict as exc:
+        flash(exc.message)
+        return redirect(url_for("tutor.console"))
+    flash("Diagnosis recorded. You can take the next student.")
+    return redirect(url_for("tutor.console"))

@@ -1,0 +1,247 @@
+"""The student's tutoring session page: waiting room, live chat, rating and report.
+
+The routes are registered on the tutoring blueprint in views/tutoring.py.
+"""
+
+import math
+import secrets
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import abort, current_app, g, jsonify, render_template, request
+
+from .. import live
+from ..clock import utcnow
+from ..domain.chat import transcript_line
+from ..domain.session_states import Status
+from ..extensions import db
+from ..launch_context import issue, read
+from ..models import Message, TutoringSession
+from ..queries.tutoring import first_name, queue_place, topic_label, usual_hours_by_subject
+from ..services.chat import PAGE, ChatLimits, messages_after, post_message
+from ..services.help_requests import QUEUE, abandon_if_stale, cancel_request, session_channel
+from ..services.tutor_sessions import end_session, parse_rating, rate_session, report_session
+from ..services.tutoring_errors import TutoringError
+from .access import launch_required
+
+
+def own_session(session_id: int) -> TutoringSession:
+    """Return the launched student's session in the launched course; 404 for anyone else's."""
+    session = db.get_or_404(TutoringSession, session_id)
+    if session.student_id != g.lms_user.id or session.course_id != g.course.id:
+        abort(404)  # the same answer as a missing one: nobody learns which ids exist
+    return session
+
+
+def wants_json() -> bool:
+    """Whether the chat script, not a plain form, sent the request."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def message_view(session: TutoringSession, message: Message) -> dict:
+    """Return a message as the page and the live protocol show it."""
+    return {
+        "seq": message.seq,
+        "heading": transcript_line(session.started_at, message.sent_at, message.author_name,
+                                   message.author_role),
+        "body": message.body,
+        "role": message.author_role,
+    }
+
+
+def transcript(session: TutoringSession) -> list[dict]:
+    """Return the whole transcript so far, page after page."""
+    lines: list[dict] = []
+    while True:
+        batch = messages_after(session.id, lines[-1]["seq"] if lines else 0)
+        lines += [message_view(session, m) for m in batch]
+        if len(batch) < PAGE:
+            return lines
+
+
+def usual_hours_text(subject_id: int, now: datetime) -> str | None:
+    """Say when tutors of the subject are usually on, in UTC and in the student's time."""
+    span = usual_hours_by_subject(now).get(subject_id)
+    if span is None:
+        return None
+    first, last = span
+    start = now.replace(hour=first, minute=0, second=0, microsecond=0, tzinfo=UTC)
+    end = start + timedelta(hours=(last - first) % 24 + 1)
+    text = f"{start:%H:%M}–{end:%H:%M} UTC"
+    try:
+        zone = ZoneInfo(g.lms_user.timezone) if g.lms_user.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None  # an LMS may send a zone name this server does not know
+    if zone is not None:
+        text += f" ({start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M} your time)"
+    return text
+
+
+def queue_summary(place: int, estimate_minutes: int | None, tutors_online: int) -> str:
+    """Describe a waiting student's place, the likely wait and who is online."""
+    parts = [f"You are number {place} in the queue."]
+    if estimate_minutes is not None:
+        unit = "minute" if estimate_minutes == 1 else "minutes"
+        parts.append(f"The wait is likely about {estimate_minutes} {unit}.")
+    if tutors_online == 0:
+        parts.append("No tutor for this subject is online right now.")
+    else:
+        parts.append(f"{tutors_online} tutor{'s' if tutors_online > 1 else ''} for this subject"
+                     f" {'are' if tutors_online > 1 else 'is'} online.")
+    return " ".join(parts)
+
+
+def queue_view(session: TutoringSession, now: datetime) -> dict:
+    """Return the waiting room's figures as the page and the live protocol show them."""
+    spot = queue_place(session, now, current_app.config["TUTOR_ONLINE_SECONDS"])
+    minutes = (max(math.ceil(spot.estimate.total_seconds() / 60), 1)
+               if spot.estimate is not None else None)
+    return {"place": spot.place, "estimate_minutes": minutes, "tutors_online": spot.tutors_online,
+            "summary": queue_summary(spot.place, minutes, spot.tutors_online)}
+
+
+def renewed_launch_token(now: datetime) -> str | None:
+    """Return a fresh launch token when the page's own expires within half its lifetime."""
+    config = current_app.config
+    ttl = config["LAUNCH_CONTEXT_TTL_SECONDS"]
+    # read() refuses a token that has expired by the moment it is given, so asking about half
+    # a lifetime from now tells whether this token is in its second half.
+    if read(g.launch_token, config["SECRET_KEY"], now + timedelta(seconds=ttl / 2)) is not None:
+        return None
+    return issue(g.launch, config["SECRET_KEY"], now, ttl)
+
+
+def _abandon_if_stale(session: TutoringSession, now: datetime) -> None:
+    minutes = current_app.config["TUTORING_ABANDON_AFTER_MINUTES"]
+    abandon_if_stale(session, now, timedelta(minutes=minutes))
+
+
+def render_session(session: TutoringSession, *, status: int = 200, error: str | None = None,
+                   notice: str | None = None, values=None):
+    """Render the session page in the session's current state."""
+    now = utcnow()
+    if session.status == Status.WAITING:
+        _abandon_if_stale(session, now)
+    # A page open through a long wait and chat keeps working: its forms carry a fresh token.
+    g.launch_token = renewed_launch_token(now) or g.launch_token
+    context = {"session": session, "course": g.course, "topic": topic_label(session),
+               "error": error, "notice": notice, "values": values or {}}
+    if session.status == Status.WAITING:
+        context["queue"] = queue_view(session, now)
+    if session.status in (Status.WAITING, Status.ABANDONED):
+        context["usual_hours"] = usual_hours_text(session.subject_id, now)
+    if session.status in (Status.ACTIVE, Status.ENDED):
+        context["transcript"] = transcript(session)
+        # Without the script, a resubmitted form (reload, double click) is stored once.
+        context["client_key"] = secrets.token_urlsafe(16)
+    return render_template("tutoring/session.html", **context), status
+
+
+def refuse(session: TutoringSession, error: TutoringError):
+    """Answer a refused action: JSON for the script, the page with the message for a form."""
+    if wants_json():
+        return jsonify(error=error.message), error.status
+    db.session.refresh(session)
+    return render_session(session, status=error.status, error=error.message, values=request.form)
+
+
+@launch_required("tutoring")
+def session_page(session_id: int):
+    """Show the session in its current state."""
+    return render_session(own_session(session_id))
+
+
+@launch_required("tutoring")
+def updates(session_id: int):
+    """Answer the live page with newer messages and the status, waiting a while for news."""
+    session = own_session(session_id)
+    after = max(request.args.get("after", 0, type=int), 0)
+    shown_status = request.args.get("status", "")
+    shown_place = request.args.get("place", type=int)
+    if session.status == Status.WAITING:
+        _abandon_if_stale(session, utcnow())
+    config = current_app.config
+
+    def news() -> list[Message] | None:
+        db.session.refresh(session)
+        messages = messages_after(session.id, after)
+        if messages or session.status != shown_status:
+            return messages
+        if session.status == Status.WAITING and shown_place is not None:
+            place = queue_place(session, utcnow(), config["TUTOR_ONLINE_SECONDS"]).place
+            if place != shown_place:
+                return messages
+        return None
+
+    channels = [session_channel(session.id)]
+    if session.status == Status.WAITING:
+        channels.append(QUEUE)  # a request ahead leaving moves this one up
+    messages = live.wait_for(channels, news, config["LIVE_WAIT_SECONDS"]) or []
+    now = utcnow()
+    answer = {"status": session.status, "messages": [message_view(session, m) for m in messages]}
+    if session.status == Status.WAITING:
+        answer["queue"] = queue_view(session, now)
+    if token := renewed_launch_token(now):
+        answer["launch_token"] = token
+    return jsonify(answer)
+
+
+@launch_required("tutoring")
+def send_message(session_id: int):
+    """Add the student's message to the chat."""
+    session = own_session(session_id)
+    try:
+        message = post_message(session, "student", first_name(session), request.form.get("body"),
+                               request.form.get("client_key") or None,
+                               ChatLimits.from_config(current_app.config), utcnow())
+    except TutoringError as error:
+        return refuse(session, error)
+    if wants_json():
+        return jsonify(message_view(session, message)), 201
+    return render_session(session)
+
+
+@launch_required("tutoring")
+def cancel(session_id: int):
+    """Stop waiting for a tutor."""
+    session = own_session(session_id)
+    try:
+        cancel_request(session, utcnow())
+    except TutoringError as error:
+        return refuse(session, error)
+    return render_session(session)
+
+
+@launch_required("tutoring")
+def end(session_id: int):
+    """End the live session on the student's side."""
+    session = own_session(session_id)
+    try:
+        end_session(session, by="student", now=utcnow())
+    except TutoringError as error:
+        return refuse(session, error)
+    return render_session(session)
+
+
+@launch_required("tutoring")
+def rate(session_id: int):
+    """Store the student's rating of the ended session."""
+    session = own_session(session_id)
+    try:
+        rating = parse_rating(request.form.get("rating"))
+        rate_session(session, rating, request.form.get("comment", ""), utcnow())
+    except TutoringError as error:
+        return refuse(session, error)
+    return render_session(session, notice="Thank you for rating this session.")
+
+
+@launch_required("tutoring")
+def report(session_id: int):
+    """Report the session to the service admin."""
+    session = own_session(session_id)
+    try:
+        report_session(session, "student", request.form.get("reason", ""), utcnow())
+    except TutoringError as error:
+        return refuse(session, error)
+    return render_session(session, notice="Thank you. The service admin will look into this "
+                                          "session.")

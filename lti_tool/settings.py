@@ -26,6 +26,12 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in (_env(name, "") or "").split(",") if item.strip()]
 
 
+def _pool_options() -> dict:
+    """Return the connection pool's size and overflow when the environment sets them."""
+    names = {"pool_size": "DATABASE_POOL_SIZE", "max_overflow": "DATABASE_MAX_OVERFLOW"}
+    return {option: int(_env(name)) for option, name in names.items() if _env(name) is not None}
+
+
 class BaseSettings:
     """Defaults shared by every environment."""
 
@@ -34,7 +40,11 @@ class BaseSettings:
     KEY_ENCRYPTION_SECRET = _env("KEY_ENCRYPTION_SECRET")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     # hide_parameters: a database error must never put a name or an email in a log line.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Unset pool settings keep SQLAlchemy's defaults (5 + 10 per process): a process with many
+    # threads (live pages) needs more, or connections past the pool are opened and closed on
+    # every request.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True,
+                                 **_pool_options()}
     TEMPLATES_DIR = str(resource_dir("templates"))
 
     # Public base URL of the tool, used for every URL we hand to an LMS.

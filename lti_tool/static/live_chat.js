@@ -16,7 +16,9 @@
     counter.hidden = false;
   });
 
-  const live = document.querySelector("[data-updates-url]");
+  // The chat (student or tutor) or the student's waiting room; other live parts have scripts
+  // of their own.
+  const live = document.querySelector("#chat[data-updates-url], #waiting-room[data-updates-url]");
   if (!live) return;
   const data = live.dataset;
   const shownStatus = data.status;

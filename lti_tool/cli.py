@@ -1,10 +1,10 @@
-"""Flask commands: keys, platforms, accounts, tutors, subjects, worker, sandbox."""
+"""Flask commands: keys, platforms, admins, worker, sandbox; tutors and subjects come from
+cli_tutoring."""
 
 import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
@@ -12,18 +12,17 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from .cli_tutoring import subjects_cli, tutors_cli
 from .clock import utcnow
 from .lms import presets
 from .lms.errors import FetchRefused
 from .lms.http import OutboundPolicy, check_url
 from .lms.tool_config import ToolConfig
-from .services import accounts, jobs, maintenance, platforms, sandbox, subjects, tool_keys, tutors
+from .services import accounts, jobs, maintenance, platforms, sandbox, tool_keys
 
 keys_cli = click.Group("keys", help="The tool's signing keys.")
 platforms_cli = click.Group("platforms", help="LMS registrations and deployments.")
 admins_cli = click.Group("admins", help="Service admin accounts.")
-tutors_cli = click.Group("tutors", help="Tutor accounts and the subjects they cover.")
-subjects_cli = click.Group("subjects", help="The subject catalog.")
 sandbox_cli = click.Group("sandbox", help="The development-only sandbox LMS.")
 
 
@@ -158,80 +157,6 @@ def admins_add(email, name, password):
     click.echo(f"Admin {email} created. At their first sign-in ({login}) they set up "
                "an authenticator app for one-time codes.")
 
-
-
-def _tutoring(operation):
-    try:
-        return operation()
-    except (subjects.SubjectError, tutors.TutorError, tutors.TutorNotFound) as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-@tutors_cli.command("add")
-@click.argument("email")
-@click.option("--name", required=True, help="The tutor's full name.")
-@click.option("--subject", "subject_names", multiple=True, help="A subject covered (repeatable).")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def tutors_add(email, name, subject_names, password_stdin):
-    """Create a tutor account covering the given subjects."""
-    covered = _tutoring(lambda: subjects.subjects_named(list(subject_names)))
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    _tutoring(lambda: tutors.create_tutor(email, name, password, [s.id for s in covered]))
-    login = current_app.config["TOOL_URL"] + "/account/login"
-    click.echo(f"Tutor {email} created; they sign in at {login}.")
-
-
-@tutors_cli.command("list")
-def tutors_list():
-    """List tutors, their state and their subjects."""
-    for t in tutors.list_tutors():
-        a = t.account
-        click.echo(f"{a.email}\t{a.name}\t{'active' if a.active else 'DISABLED'}\t"
-                   f"{'available' if a.available else 'away'}\t"
-                   f"{', '.join(s.name for s in t.subjects) or '(no subjects)'}")
-
-
-@tutors_cli.command("disable")
-@click.argument("email")
-def tutors_disable(email):
-    """Turn a tutor account off: no sign-in, never shown as online."""
-    _tutoring(lambda: tutors.set_tutor_active(tutors.tutor_by_email(email).id, False))
-    click.echo(f"Tutor {email} disabled.")
-
-
-@tutors_cli.command("enable")
-@click.argument("email")
-def tutors_enable(email):
-    """Turn a tutor account back on."""
-    _tutoring(lambda: tutors.set_tutor_active(tutors.tutor_by_email(email).id, True))
-    click.echo(f"Tutor {email} enabled.")
-
-
-@subjects_cli.command("load")
-@click.argument("path", required=False,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def subjects_load(path):
-    """Add the subjects listed one per line in PATH (default: the shipped catalog)."""
-    added = _tutoring(lambda: subjects.load_catalog(path or subjects.catalog_path()))
-    click.echo(f"Added {len(added)} subject(s)" + (f": {', '.join(added)}." if added else "."))
-
-
-@subjects_cli.command("add")
-@click.argument("name")
-def subjects_add(name):
-    """Add one subject to the catalog."""
-    subject = _tutoring(lambda: subjects.add_subject(name))
-    click.echo(f"Subject {subject.name} added.")
-
-
-@subjects_cli.command("list")
-def subjects_list():
-    """List the catalog, retired subjects marked."""
-    for subject in subjects.list_subjects():
-        click.echo(subject.name + ("\t(retired)" if subject.retired else ""))
 
 
 @click.command("worker")

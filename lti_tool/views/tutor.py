@@ -22,11 +22,11 @@ from ..domain.barriers import barrier_name
 from ..domain.diagnosis import MASTERY, REASSESSMENT
 from ..domain.session_states import Status
 from ..domain.tutor_efficacy import efficacy, length_minutes
-from ..extensions import db
 from ..models import Account, TutoringSession
 from ..queries.tutor_efficacy import tutor_sessions
 from ..queries.tutoring import QueueEntry, first_name, tutor_queue
 from ..services.help_requests import QUEUE
+from ..services.tutor_presence import record_heartbeat, set_available
 from ..services.tutor_sessions import accept_session, unfinished_session_of
 from ..services.tutoring_errors import Conflict
 from .access import tutor_required
@@ -64,19 +64,6 @@ def _console(tutor: Account) -> Console:
     return Console(entries, unfinished, version)
 
 
-def _record_heartbeat(tutor: Account, now: datetime) -> None:
-    """Mark the tutor as seen now, so students count them online while they are available."""
-    tutor.last_seen_at = now
-    db.session.commit()
-
-
-def _set_available(tutor: Account, available: bool, now: datetime) -> None:
-    """Mark the tutor available or away; waiting students' "tutors online" counts change."""
-    tutor.available, tutor.last_seen_at = available, now
-    live.announce(QUEUE)
-    db.session.commit()
-
-
 def _wait_minutes(entry: QueueEntry, now: datetime) -> int:
     return max(int((now - entry.requested_at).total_seconds() // 60), 0)
 
@@ -96,7 +83,7 @@ def _render_console(tutor: Account, now: datetime, error: str | None = None, sta
 def console():
     now = utcnow()
     tutor = current_user._get_current_object()
-    _record_heartbeat(tutor, now)
+    record_heartbeat(tutor, now)
     return _render_console(tutor, now)
 
 
@@ -104,7 +91,7 @@ def console():
 @tutor_required
 def availability():
     tutor = current_user._get_current_object()
-    _set_available(tutor, request.form.get("available") == "1", utcnow())
+    set_available(tutor, request.form.get("available") == "1", utcnow())
     flash("You are available: students see you as online." if tutor.available
           else "You are away: students no longer count you as online.")
     return redirect(url_for("tutor.console"))
@@ -115,7 +102,7 @@ def availability():
 def queue_updates():
     seen = request.args.get("version", "")
     tutor = current_user._get_current_object()
-    _record_heartbeat(tutor, utcnow())
+    record_heartbeat(tutor, utcnow())
 
     def changed() -> Console | None:
         latest = _console(tutor)

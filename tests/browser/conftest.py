@@ -37,13 +37,12 @@ def live_sandbox(app, tmp_path):
         db.session.remove()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield demo
+    yield {**demo, "tool_url": f"http://localhost:{port}"}
     server.shutdown()
     thread.join()
 
 
-@pytest.fixture
-def browser():
+def _chromium():
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.skip("Chromium and chromedriver (Debian packages) are not installed")
     from selenium import webdriver
@@ -53,6 +52,19 @@ def browser():
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+@pytest.fixture
+def browser():
+    driver = _chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def second_browser():
+    """Another person's browser, with cookies of its own."""
+    driver = _chromium()
     yield driver
     driver.quit()

@@ -37,6 +37,7 @@ class LaunchContext:
     deep_link_return_url: str | None = None
     deep_link_data: object = None
     topic_id: int | None = None  # the course topic of the link the student launched from
+    launched_at: int = 0  # epoch seconds of the LMS launch; renewals never move it
 
     @property
     def audience(self) -> Audience:
@@ -62,6 +63,15 @@ def issue(context: LaunchContext, secret_key: str, now: datetime, ttl_seconds: i
         "exp": epoch_seconds(now + timedelta(seconds=ttl_seconds)),
     }
     return jwt.encode(payload, _key(secret_key), algorithm="HS256")
+
+
+def renew(context: LaunchContext, secret_key: str, now: datetime, ttl_seconds: int,
+          max_age_seconds: int) -> str | None:
+    """Sign the same context for another `ttl_seconds`, or return None once the LMS launch
+    is older than `max_age_seconds`: an open page stays alive, a kept token does not."""
+    if epoch_seconds(now) - context.launched_at >= max_age_seconds:
+        return None
+    return issue(context, secret_key, now, ttl_seconds)
 
 
 def read(token: str, secret_key: str, now: datetime) -> LaunchContext | None:

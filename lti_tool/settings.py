@@ -75,6 +75,8 @@ class BaseSettings:
     JWKS_MIN_REFETCH_SECONDS = _int("JWKS_MIN_REFETCH_SECONDS", 60)
     JWKS_DEFAULT_TTL_SECONDS = _int("JWKS_DEFAULT_TTL_SECONDS", 900)
     LAUNCH_CONTEXT_TTL_SECONDS = _int("LAUNCH_CONTEXT_TTL_SECONDS", 3600)
+    # Live pages renew their launch context while open, up to this long after the launch.
+    LAUNCH_CONTEXT_MAX_AGE_HOURS = _int("LAUNCH_CONTEXT_MAX_AGE_HOURS", 8)
 
     # Outbound fetches of URLs that came from a registration.
     FETCH_ALLOW_PRIVATE = False
@@ -103,6 +105,7 @@ class BaseSettings:
     # Live tutoring.
     TUTORING_ABANDON_AFTER_MINUTES = _int("TUTORING_ABANDON_AFTER_MINUTES", 20)
     TUTOR_ONLINE_SECONDS = _int("TUTOR_ONLINE_SECONDS", 90)
+    TUTORING_IDLE_END_MINUTES = _int("TUTORING_IDLE_END_MINUTES", 30)
     MESSAGE_MAX_CHARS = _int("MESSAGE_MAX_CHARS", 2000)
     # At most this many messages per person per window; a human typing stays far below it.
     MESSAGE_RATE_COUNT = _int("MESSAGE_RATE_COUNT", 5)

@@ -58,6 +58,7 @@ def expected(endpoint: str, visitor: str, method: str) -> str | int:
 
 
 def outcome(response) -> str | int:
+    assert response.status_code < 500, f"{response.request.path} answered {response.status_code}"
     location = response.headers.get("Location", "")
     if response.status_code == 302 and "/account/login" in location:
         return LOGIN

@@ -1,5 +1,7 @@
 """LTI pages may be framed only by their platform; every response carries safe headers."""
 
+import pytest
+
 from tests.platform_fixture import TOOL, put
 
 
@@ -48,3 +50,16 @@ def test_launch_state_cookie_crosses_sites_in_a_partitioned_jar(lms):
 def test_unknown_page_gets_a_helpful_404(client):
     response = client.get("/no-such-page", base_url=TOOL)
     assert response.status_code == 404 and "Page not found" in response.text
+
+
+@pytest.mark.parametrize("path", ["/tutor/nowhere", "/account/nowhere"])
+def test_signed_in_area_error_pages_cannot_be_framed(client, path):
+    response = client.get(path, base_url=TOOL)
+    assert response.status_code == 404
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_tutoring_error_pages_stay_visible_inside_the_lms_frame(client):
+    response = client.get("/tutoring/nowhere", base_url=TOOL)
+    assert response.status_code == 404
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]

@@ -7,8 +7,8 @@ import pytest
 
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
-from lti_tool.models import Account, DomainEvent, Message, TutoringSession
-from lti_tool.services import events, maintenance
+from lti_tool.models import Account, DomainEvent, Job, Message, TutoringSession
+from lti_tool.services import events, jobs, maintenance
 from lti_tool.services.chat import ChatLimits, post_message
 from lti_tool.services.diagnoses import record_diagnosis
 from lti_tool.services.help_requests import HelpRequest, request_help
@@ -129,30 +129,45 @@ def test_each_turning_point_records_one_event_for_alerts(school, algebra):
     assert diagnosed.payload["mastery"] == "not_demonstrated"
 
 
-def test_events_reach_their_consumer_once(school, algebra, monkeypatch):
+def run_jobs(app) -> None:
+    jobs.run_due_jobs(utcnow(), app.config, "test-worker")
+
+
+def test_events_reach_each_consumer_once(app, school, algebra, monkeypatch):
     seen = []
     monkeypatch.setattr(events, "_consumers", {})
-    events.consumer("session_started")(lambda event: seen.append(event.session_id))
+    events.consumer("session_started", "alerts")(lambda event: seen.append(event.session_id))
     tutor = make_tutor("t@x.test", algebra)
     session = accept_session(ask(school, algebra).id, tutor, utcnow())
     assert events.dispatch_events(utcnow()) == 1
     assert events.dispatch_events(utcnow()) == 0
+    run_jobs(app)
+    run_jobs(app)
     assert seen == [session.id]
 
 
-def test_a_failing_consumer_keeps_its_event_for_the_next_round(school, algebra, monkeypatch):
-    calls = []
+def test_a_failing_consumer_is_retried_without_holding_up_the_others(app, school, algebra,
+                                                                      monkeypatch):
+    calls, others = [], []
 
     def flaky(event):
         calls.append(event.id)
         if len(calls) == 1:
             raise RuntimeError("mail server down")
 
-    monkeypatch.setattr(events, "_consumers", {"session_started": [flaky]})
+    monkeypatch.setattr(events, "_consumers", {"session_started": {"flaky": flaky},
+                                               "session_ended": {"other": others.append}})
     tutor = make_tutor("t@x.test", algebra)
-    accept_session(ask(school, algebra).id, tutor, utcnow())
-    assert events.dispatch_events(utcnow()) == 0
-    assert events.dispatch_events(utcnow()) == 1
+    session = accept_session(ask(school, algebra).id, tutor, utcnow())
+    end_session(session, "tutor", utcnow())
+    events.dispatch_events(utcnow())
+    run_jobs(app)
+    assert len(calls) == 1 and len(others) == 1
+    failed = db.session.execute(db.select(Job).filter_by(status="pending")).scalar_one()
+    assert "mail server down" in failed.last_error
+    failed.due_at = utcnow()
+    db.session.commit()
+    run_jobs(app)
     assert len(calls) == 2
 
 
@@ -165,3 +180,18 @@ def test_the_worker_abandons_requests_nobody_took_in_time(app, school, algebra):
     assert db.session.get(TutoringSession, stale.id).status == "abandoned"
     assert db.session.get(TutoringSession, stale.id).open_student_id is None
     assert db.session.get(TutoringSession, fresh.id).status == "waiting"
+
+
+def test_the_worker_ends_live_sessions_both_sides_left(app, school, algebra):
+    now = utcnow()
+    tutor, other = make_tutor("t@x.test", algebra), make_tutor("u@x.test", algebra)
+    quiet = accept_session(ask(school, algebra, 0).id, tutor, now - timedelta(minutes=50))
+    post_message(quiet, "student", "S", "hello?", None, LIMITS, now - timedelta(minutes=31))
+    talking = accept_session(ask(school, algebra, 1).id, other, now - timedelta(minutes=50))
+    post_message(talking, "tutor", "T", "try x = 2", None, LIMITS, now - timedelta(minutes=2))
+    maintenance.tidy_tutoring(now, app.config)
+    db.session.expire_all()
+    ended = db.session.get(TutoringSession, quiet.id)
+    assert (ended.status, ended.ended_by) == ("ended", "system")
+    assert ended.open_student_id is None
+    assert db.session.get(TutoringSession, talking.id).status == "active"

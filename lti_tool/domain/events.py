@@ -1,6 +1,7 @@
 """Facts the tutoring service records for later consumers (Early Alerts reads them).
 
-Each event names its session and carries the figures a consumer needs, so a consumer never
+Each event names its session, its student and course (and whether the student is a test
+user, whom alerts leave out), and carries the figures a consumer needs, so a consumer never
 has to guess what the state was when the event happened.
 """
 
@@ -15,6 +16,8 @@ class SessionStarted:
     session_id: int
     student_id: int
     course_id: int
+    platform_id: int
+    is_test_user: bool
     subject_id: int
     started_at: datetime
     kind: str = "session_started"
@@ -25,6 +28,9 @@ class SessionEnded:
     """A live session ended (LONG is evaluated here)."""
 
     session_id: int
+    student_id: int
+    course_id: int
+    is_test_user: bool
     subject_id: int
     started_at: datetime
     ended_at: datetime
@@ -37,6 +43,9 @@ class DiagnosisRecorded:
     """The tutor recorded the diagnosis (PREREQ and MASTERY are evaluated here)."""
 
     session_id: int
+    student_id: int
+    course_id: int
+    is_test_user: bool
     diagnosis_id: int
     prerequisite: str
     mastery: str
@@ -50,6 +59,8 @@ class SessionRated:
     """The student rated the session."""
 
     session_id: int
+    student_id: int
+    course_id: int
     rating: int
     kind: str = "session_rated"
 

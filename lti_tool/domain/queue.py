@@ -8,11 +8,12 @@ from statistics import median
 
 def estimate_wait(recent_waits: Sequence[timedelta], place: int,
                   tutors_online: int) -> timedelta | None:
-    """Estimate the wait from recent waits in the subject; None without enough history."""
-    if len(recent_waits) < 3:
+    """Estimate the wait from recent waits in the subject; None without enough history or
+    with nobody online, when any figure would be a guess."""
+    if len(recent_waits) < 3 or tutors_online < 1:
         return None
     typical = median(recent_waits)
-    ahead_per_tutor = (place - 1) // max(tutors_online, 1)
+    ahead_per_tutor = (place - 1) // tutors_online
     return typical * (1 + ahead_per_tutor)
 
 

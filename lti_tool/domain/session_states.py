@@ -25,8 +25,6 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.ACTIVE, Action.END): Status.ENDED,
 }
 
-OPEN = frozenset({Status.WAITING, Status.ACTIVE})
-
 
 class IllegalTransition(ValueError):
     """The session's state does not allow this action."""
@@ -43,7 +41,3 @@ def next_status(status: str, action: str) -> Status:
     except (KeyError, ValueError):
         raise IllegalTransition(status, action) from None
 
-
-def is_open(status: str) -> bool:
-    """Whether the request or session still holds the student (waiting or active)."""
-    return status in OPEN

@@ -66,7 +66,7 @@ class TutoringSession(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
     tutor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    started_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None] = mapped_column(index=True)
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[str | None] = mapped_column(String(20))
     # Set to the student's id while the request or session is open, NULL after: the unique
@@ -128,7 +128,7 @@ class Diagnosis(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("tutoring_sessions.id"), unique=True)
-    tutor_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    tutor_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     # {question key: answer} for the seed's "what did you observe?" questions
     observations: Mapped[dict] = mapped_column(JSON, default=dict)
     observation_notes: Mapped[str | None] = mapped_column(Text)
@@ -140,7 +140,8 @@ class Diagnosis(db.Model):
     exit_ticket: Mapped[int | None]
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     # The previous diagnosis whose plan this session reassessed, and how that went.
-    reassessed_diagnosis_id: Mapped[int | None] = mapped_column(ForeignKey("diagnoses.id"))
+    reassessed_diagnosis_id: Mapped[int | None] = mapped_column(ForeignKey("diagnoses.id"),
+                                                                index=True)
     # improved | not_improved | not_assessed
     reassessment: Mapped[str | None] = mapped_column(String(20))
     reassessment_why: Mapped[str | None] = mapped_column(Text)

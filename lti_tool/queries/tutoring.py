@@ -88,11 +88,17 @@ class QueueEntry:
     requested_at: datetime
 
 
+FIRST_NAME_MAX = 40
+
+
 def first_name(session: TutoringSession) -> str:
     """Return the only name of a student a tutor sees."""
     student = session.student
     name = student.given_name or (student.name or "").split(" ")[0]
-    return name or "Student"
+    # Some LMSs put a login or an email where the name goes: never show that to a tutor.
+    if not name or "@" in name or len(name) > FIRST_NAME_MAX:
+        return "Student"
+    return name
 
 
 def topic_label(session: TutoringSession) -> str:
@@ -114,12 +120,16 @@ def tutor_queue(tutor_id: int) -> list[QueueEntry]:
                        topic_label(s), s.question, s.requested_at) for s in sessions]
 
 
-def latest_diagnosis_before(student_id: int, session_id: int) -> Diagnosis | None:
-    """Return the student's most recent diagnosis from an earlier session."""
+def latest_diagnosis_before(session: TutoringSession) -> Diagnosis | None:
+    """Return the diagnosis of the student's latest earlier session in the same subject: its
+    plan is the one this session follows up (a later session's plan never counts)."""
+    started = session.started_at or session.requested_at
     return db.session.execute(
         db.select(Diagnosis).join(TutoringSession, TutoringSession.id == Diagnosis.session_id)
-        .where(TutoringSession.student_id == student_id, TutoringSession.id != session_id)
-        .order_by(Diagnosis.recorded_at.desc(), Diagnosis.id.desc()).limit(1)
+        .where(TutoringSession.student_id == session.student_id,
+               TutoringSession.subject_id == session.subject_id,
+               TutoringSession.id != session.id, TutoringSession.started_at < started)
+        .order_by(TutoringSession.started_at.desc(), Diagnosis.id.desc()).limit(1)
     ).scalar_one_or_none()
 
 
@@ -168,6 +178,6 @@ class StudentPanel:
 def student_panel(session: TutoringSession) -> StudentPanel:
     """Return the student's history on this platform and the plan their last diagnosis set."""
     past = past_sessions(session.student_id, excluding=session.id)
-    last = latest_diagnosis_before(session.student_id, session.id)
+    last = latest_diagnosis_before(session)
     plan = tuple(last.next_steps) or steps_for(last.barrier) if last else ()
     return StudentPanel(past, last, plan, bool(last and reassessment_due(last.barrier)))

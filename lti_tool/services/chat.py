@@ -55,7 +55,12 @@ def post_message(session: TutoringSession, role: str, author_name: str, body: st
         raise Invalid("The message key is malformed; reload the page.")
     if client_key and (sent := _by_client_key(session.id, role, client_key)) is not None:
         return sent
-    db.session.refresh(session)
+    # Lock the session (PostgreSQL; SQLite writes one at a time anyway): the status and rate
+    # checks below then hold until this message is stored, so an end or a burst cannot slip in.
+    db.session.execute(
+        db.select(TutoringSession).filter_by(id=session.id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if session.status != Status.ACTIVE:
         raise Conflict("This session has ended; messages can no longer be sent.")
     try:

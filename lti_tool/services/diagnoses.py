@@ -26,7 +26,7 @@ def record_diagnosis(session: TutoringSession, tutor: Account, form: Mapping,
     """Check and store the diagnosis; raise domain DiagnosisInvalid listing what to fix."""
     if session.tutor_id != tutor.id or session.status != Status.ENDED:
         raise Conflict("A diagnosis is recorded by the session's tutor once it has ended.")
-    previous = latest_diagnosis_before(session.student_id, session.id)
+    previous = latest_diagnosis_before(session)
     asks = previous is not None and reassessment_due(previous.barrier)
     draft = check_diagnosis(form, topic_ids={t.id for t in course_topics(session.course_id)},
                             asks_reassessment=asks, steps=steps)
@@ -46,7 +46,8 @@ def record_diagnosis(session: TutoringSession, tutor: Account, form: Mapping,
         db.session.rollback()
         raise Conflict("This session's diagnosis has already been recorded.") from None
     session.busy_tutor_id = None
-    events.record(DiagnosisRecorded(session.id, diagnosis.id, draft.prerequisite,
+    events.record(DiagnosisRecorded(session.id, session.student_id, session.course_id,
+                                    session.is_test_user, diagnosis.id, draft.prerequisite,
                                     draft.mastery, draft.barrier, draft.exit_ticket), now)
     live.announce(QUEUE)
     db.session.commit()

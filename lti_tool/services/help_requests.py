@@ -78,7 +78,10 @@ def request_help(course: Course, student: LmsUser, ask: HelpRequest, *, test_use
     except IntegrityError:
         # A second tab asked at the same moment; the database kept one request.
         db.session.rollback()
-        raise AlreadyOpen(open_session_of(student.id).id) from None
+        other = open_session_of(student.id)
+        if other is None:  # that request closed meanwhile, or another constraint failed
+            raise
+        raise AlreadyOpen(other.id) from None
     live.announce(QUEUE)
     db.session.commit()
     log.info("session %s requested", session.id)

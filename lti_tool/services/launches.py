@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..clock import epoch_seconds
 from ..domain.roles import Audience, Destination, audience_for
 from ..extensions import db
 from ..launch_context import LaunchContext, issue, new_launch_id
@@ -135,6 +136,7 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
         designer=audience.designer,
         test_user=audience.test_user,
         launch_id=new_launch_id(),
+        launched_at=epoch_seconds(now),
         deep_link_return_url=settings.get("deep_link_return_url"),
         deep_link_data=settings.get("data"),
         topic_id=topic.id if topic is not None else None,

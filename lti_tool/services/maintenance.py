@@ -10,6 +10,7 @@ from ..models import LaunchState
 from .events import dispatch_events
 from .help_requests import abandon_stale_requests
 from .jobs import enqueue, handler
+from .tutor_sessions import end_idle_sessions
 
 PURGE_LAUNCH_STATES = "launch_states.purge"
 
@@ -27,7 +28,10 @@ def schedule_housekeeping(now: datetime) -> None:
 
 
 def tidy_tutoring(now: datetime, config) -> int:
-    """Abandon requests nobody took in time and hand recorded events to their consumers;
-    return how many things were done, so an idle worker knows it may sleep."""
+    """Abandon requests nobody took in time, end sessions both sides left, and hand recorded
+    events to their consumers; return how many things were done, so an idle worker knows it
+    may sleep."""
     after = timedelta(minutes=config["TUTORING_ABANDON_AFTER_MINUTES"])
-    return abandon_stale_requests(now, after) + dispatch_events(now)
+    idle = timedelta(minutes=config["TUTORING_IDLE_END_MINUTES"])
+    return (abandon_stale_requests(now, after) + end_idle_sessions(now, idle)
+            + dispatch_events(now))

@@ -2,15 +2,16 @@
 either side reports it to the service admin."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from .. import live
 from ..domain.events import SessionEnded, SessionRated, SessionStarted
 from ..domain.session_states import Action, IllegalTransition, Status, next_status
 from ..extensions import db
-from ..models import Account, SessionReport, TutoringSession, TutorSubject
+from ..models import Account, Message, SessionReport, TutoringSession, TutorSubject
 from . import events
 from .help_requests import QUEUE, session_channel
 from .tutoring_errors import Conflict, Invalid
@@ -62,7 +63,8 @@ def accept_session(session_id: int, tutor: Account, now: datetime) -> TutoringSe
         raise Conflict("Another tutor has just taken this request.")
     db.session.refresh(session)
     events.record(SessionStarted(session.id, session.student_id, session.course_id,
-                                 session.subject_id, now), now)
+                                 session.platform_id, session.is_test_user, session.subject_id,
+                                 now), now)
     live.announce(QUEUE, session_channel(session.id))
     db.session.commit()
     log.info("session %s accepted by tutor %s", session.id, tutor.id)
@@ -84,10 +86,33 @@ def end_session(session: TutoringSession, by: str, now: datetime) -> None:
         db.session.rollback()
         raise Conflict("This session has already ended.")
     db.session.refresh(session)
-    events.record(SessionEnded(session.id, session.subject_id, session.started_at, now, by), now)
+    events.record(SessionEnded(session.id, session.student_id, session.course_id,
+                               session.is_test_user, session.subject_id, session.started_at,
+                               now, by), now)
     live.announce(QUEUE, session_channel(session.id))
     db.session.commit()
     log.info("session %s ended by %s", session.id, by)
+
+
+def end_idle_sessions(now: datetime, idle: timedelta) -> int:
+    """End live sessions where nobody has written for `idle`: both sides have left, and the
+    student and the tutor must not stay held by a session nobody will end."""
+    last_message = (db.select(Message.session_id, func.max(Message.sent_at).label("at"))
+                    .group_by(Message.session_id).subquery())
+    quiet = db.session.execute(
+        db.select(TutoringSession)
+        .outerjoin(last_message, last_message.c.session_id == TutoringSession.id)
+        .where(TutoringSession.status == Status.ACTIVE,
+               func.coalesce(last_message.c.at, TutoringSession.started_at) <= now - idle)
+    ).scalars().all()
+    ended = 0
+    for session in quiet:
+        try:
+            end_session(session, "system", now)
+        except Conflict:
+            continue  # ended by a participant meanwhile
+        ended += 1
+    return ended
 
 
 def parse_rating(raw: str | None) -> int:
@@ -112,7 +137,7 @@ def rate_session(session: TutoringSession, rating: int, comment: str, now: datet
     if not changed:
         db.session.rollback()
         raise Conflict("You have already rated this session.")
-    events.record(SessionRated(session.id, rating), now)
+    events.record(SessionRated(session.id, session.student_id, session.course_id, rating), now)
     db.session.commit()
     db.session.refresh(session)
 

@@ -7,6 +7,7 @@ import pyotp
 import segno
 from cryptography.fernet import InvalidToken
 from pyotp.exceptions import OTPVerificationError
+from sqlalchemy import or_
 
 from ..clock import epoch_seconds
 from ..extensions import db
@@ -89,9 +90,17 @@ def check_code(account: Account, code: str, config: dict, now: datetime) -> bool
     step = _matching_step(account_secret(account, config), code, account.totp_last_step, now)
     if step is None:
         return False
-    account.totp_last_step = step
+    # The conditional update is the replay guard: of two requests racing with one code, only
+    # one moves the last used step forward.
+    used = db.session.execute(
+        db.update(Account)
+        .where(Account.id == account.id,
+               or_(Account.totp_last_step.is_(None), Account.totp_last_step < step))
+        .values(totp_last_step=step)
+    ).rowcount
     db.session.commit()
-    return True
+    db.session.refresh(account)
+    return bool(used)
 
 
 def turn_off(account: Account, code: str, config: dict, now: datetime) -> bool:

@@ -3,7 +3,7 @@
 from flask import Flask, g, request
 
 # Pages behind the tool's own sign-in: never framed, never cached, even on an error.
-OWN_SIGN_IN_AREAS = ("/admin", "/account", "/tutor")
+OWN_SIGN_IN_AREAS = ("/admin", "/account", "/tutor/")
 
 
 def _frame_ancestors() -> str:

@@ -10,14 +10,18 @@ def test_no_estimate_without_enough_history():
 
 
 def test_first_in_line_waits_a_typical_wait():
-    assert estimate_wait([MINUTE, 3 * MINUTE, 5 * MINUTE], place=1, tutors_online=1) == 3 * MINUTE
+    assert estimate_wait([MINUTE, 3 * MINUTE, 5 * MINUTE], place=1, tutors_online=1) == (
+        3 * MINUTE)
 
 
 def test_people_ahead_add_waits_shared_among_online_tutors():
     waits = [2 * MINUTE] * 5
     assert estimate_wait(waits, place=3, tutors_online=1) == 6 * MINUTE
     assert estimate_wait(waits, place=3, tutors_online=2) == 4 * MINUTE
-    assert estimate_wait(waits, place=3, tutors_online=0) == 6 * MINUTE
+
+
+def test_no_estimate_while_no_tutor_is_online():
+    assert estimate_wait([2 * MINUTE] * 5, place=1, tutors_online=0) is None
 
 
 def at(hour: int) -> datetime:

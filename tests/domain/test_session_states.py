@@ -4,7 +4,6 @@ from lti_tool.domain.session_states import (
     Action,
     IllegalTransition,
     Status,
-    is_open,
     next_status,
 )
 
@@ -35,6 +34,3 @@ def test_unknown_states_and_actions_are_refused(status, action):
     with pytest.raises(IllegalTransition):
         next_status(status, action)
 
-
-def test_only_waiting_and_active_sessions_hold_the_student():
-    assert {s for s in Status if is_open(s)} == {Status.WAITING, Status.ACTIVE}

@@ -138,6 +138,9 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_tutoring_sessions_tutor_id"), ["tutor_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_tutoring_sessions_started_at"), ["started_at"], unique=False
+        )
 
     op.create_table(
         "diagnoses",
@@ -176,6 +179,12 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_diagnoses")),
         sa.UniqueConstraint("session_id", name=op.f("uq_diagnoses_session_id")),
     )
+    with op.batch_alter_table("diagnoses", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_diagnoses_tutor_id"), ["tutor_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_diagnoses_reassessed_diagnosis_id"), ["reassessed_diagnosis_id"],
+            unique=False,
+        )
     op.create_table(
         "domain_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -280,8 +289,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_domain_events_dispatched_at"))
 
     op.drop_table("domain_events")
+    with op.batch_alter_table("diagnoses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_diagnoses_reassessed_diagnosis_id"))
+        batch_op.drop_index(batch_op.f("ix_diagnoses_tutor_id"))
+
     op.drop_table("diagnoses")
     with op.batch_alter_table("tutoring_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tutoring_sessions_started_at"))
         batch_op.drop_index(batch_op.f("ix_tutoring_sessions_tutor_id"))
         batch_op.drop_index(batch_op.f("ix_tutoring_sessions_subject_id"))
         batch_op.drop_index(batch_op.f("ix_tutoring_sessions_student_id"))

@@ -8,9 +8,8 @@ import pytest
 
 from lti_tool.extensions import db
 from lti_tool.models import Course, Diagnosis, Topic, TutoringSession
-from tests.admin_session import csrf_token, sign_in
 from tests.platform_fixture import TOOL
-from tests.tutoring_factories import PASSWORD, make_subject, make_tutor
+from tests.tutoring_factories import Tutor, make_subject, make_tutor
 
 
 @pytest.fixture(autouse=True)
@@ -32,23 +31,6 @@ class Student:
         return self.client.post(path, data=form, headers=headers, base_url=TOOL)
 
 
-class Tutor:
-    def __init__(self, client):
-        self.client = client
-        self.csrf = csrf_token(client.get("/tutor/", base_url=TOOL).text)
-
-    def get(self, path, **query):
-        return self.client.get(path, query_string=query, base_url=TOOL)
-
-    def post(self, path, data=None, script=False):
-        headers = {"Referer": TOOL + "/tutor/"}
-        if script:
-            headers |= {"Accept": "application/json", "X-CSRFToken": self.csrf}
-            return self.client.post(path, data=data or {}, headers=headers, base_url=TOOL)
-        return self.client.post(path, data={**(data or {}), "csrf_token": self.csrf},
-                                headers=headers, base_url=TOOL)
-
-
 def take_and_chat(student, tutor, subject, topic, question):
     asked = student.post("/tutoring/requests", subject_id=str(subject.id),
                          topic_id=str(topic.id), question=question,
@@ -65,10 +47,7 @@ def take_and_chat(student, tutor, subject, topic, question):
 
 def test_a_student_and_a_tutor_go_through_a_session_and_the_next_one(app, client, lms):
     subject = make_subject("Algebra")
-    make_tutor("joanetta@tutors.test", subject)
-    tutor_browser = app.test_client()
-    assert sign_in(tutor_browser, "joanetta@tutors.test", PASSWORD).status_code == 302
-    tutor = Tutor(tutor_browser)
+    tutor = Tutor(app, make_tutor("joanetta@tutors.test", subject))
     tutor.post("/tutor/availability", {"available": "1"})
 
     student = Student(client, lms.land(lms.launch("student-01"))[1])

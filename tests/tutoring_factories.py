@@ -1,9 +1,12 @@
-"""Rows for tutoring tests, made directly: a course with students, subjects, tutors."""
+"""Rows for tutoring tests, made directly: a course with students, subjects, tutors, help
+requests; and a tutor's browser, signed in through the real sign-in."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from werkzeug.security import generate_password_hash
 
+from lti_tool.clock import utcnow
 from lti_tool.extensions import db
 from lti_tool.models import (
     Account,
@@ -13,9 +16,15 @@ from lti_tool.models import (
     Membership,
     Platform,
     Subject,
+    TutoringSession,
     TutorSubject,
 )
+from lti_tool.services.help_requests import HelpRequest, request_help
+from tests.admin_session import csrf_token, sign_in
+from tests.platform_fixture import TOOL
 
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+QUESTION = "How do I solve 2x + 3 = 7?"
 # One cheap hash for every test tutor: the default one takes a noticeable fraction of a second.
 PASSWORD = "tutor-password-123"
 PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -46,11 +55,22 @@ def make_school(students: int = 2, name: str = "lms") -> School:
                        given_name=f"Student{n}", email=f"s{n}@school.test")
         db.session.add(user)
         db.session.flush()
-        db.session.add(Membership(course_id=course.id, user_id=user.id,
-                                  roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]))
+        db.session.add(Membership(course_id=course.id, user_id=user.id, roles=[LEARNER]))
         school.students.append(user)
     db.session.commit()
     return school
+
+
+def make_student(course: Course, given: str, family: str = "Zabriskie") -> LmsUser:
+    """Create a learner in the course; sub and email say who they are, for pages to hide."""
+    user = LmsUser(platform_id=course.platform_id, sub=f"lms-sub-{given.lower()}",
+                   given_name=given, family_name=family, name=f"{given} {family}",
+                   email=f"{given.lower()}@students.example.edu")
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(Membership(course_id=course.id, user_id=user.id, roles=[LEARNER]))
+    db.session.commit()
+    return user
 
 
 def make_subject(name: str = "Algebra") -> Subject:
@@ -68,3 +88,48 @@ def make_tutor(email: str, *subjects: Subject, name: str = "Joanetta Lewis") -> 
     db.session.add_all(TutorSubject(account_id=tutor.id, subject_id=s.id) for s in subjects)
     db.session.commit()
     return tutor
+
+
+def ask(course: Course, student: LmsUser, subject: Subject, minutes_ago: int = 0, *,
+        question: str = QUESTION, goal: str = "", topic_text: str = "") -> TutoringSession:
+    """Have the student ask for help, `minutes_ago` minutes ago."""
+    return request_help(course, student, HelpRequest(subject.id, None, topic_text, question, goal),
+                        test_user=False, now=utcnow() - timedelta(minutes=minutes_ago))
+
+
+def fresh(model, key):
+    """Return the row as the database has it now, not as this session last saw it."""
+    return db.session.get(model, key, populate_existing=True)
+
+
+class Tutor:
+    """A tutor signed in through the real sign-in, in their own browser."""
+
+    def __init__(self, app, account: Account, password: str = PASSWORD):
+        self.account, self.client = account, app.test_client()
+        assert sign_in(self.client, account.email, password).status_code == 302
+        self.token = csrf_token(self.get("/tutor/").text)
+
+    def get(self, path: str, **query):
+        return self.client.get(path, query_string=query, base_url=TOOL)
+
+    def post(self, path: str, data: dict | None = None, *, script: bool = False):
+        """Post as the console's script does (JSON, token in a header) or as a form."""
+        headers = {"Referer": TOOL + "/tutor/"}
+        if script:
+            headers |= {"Accept": "application/json", "X-CSRFToken": self.token}
+            return self.client.post(path, data=data or {}, headers=headers, base_url=TOOL)
+        headers["Accept"] = "text/html,application/xhtml+xml,*/*;q=0.8"
+        return self.client.post(path, data={**(data or {}), "csrf_token": self.token},
+                                headers=headers, base_url=TOOL)
+
+    def accept(self, session: TutoringSession) -> str:
+        """Accept the student's request; return where the tutor is sent."""
+        response = self.post(f"/tutor/requests/{session.id}/accept")
+        assert response.status_code == 302, response.text
+        return response.headers["Location"]
+
+
+def sign_in_tutor(app, email: str, *subjects: Subject, name: str = "Joanetta Lewis") -> Tutor:
+    """Create a tutor covering `subjects` and sign them in in a browser of their own."""
+    return Tutor(app, make_tutor(email, *subjects, name=name))

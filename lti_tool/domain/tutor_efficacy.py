@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .barriers import reassessment_due
 from .diagnosis import MASTERY, REASSESSMENT
 
 
@@ -20,7 +21,21 @@ class SessionOutcome:
     rating: int | None = None
     exit_ticket: int | None = None
     mastery: str | None = None
-    reassessment: str | None = None
+
+
+@dataclass(frozen=True)
+class StudentDiagnosis:
+    """A diagnosis of one of the tutor's students, recorded by them or by another tutor."""
+
+    id: int
+    student_id: int
+    tutor_id: int
+    session_at: datetime  # when its session started: orders the student's sessions
+    recorded_at: datetime  # orders the plans: a next session reassesses the latest recorded
+    barrier: str
+    exit_ticket: int | None = None
+    reassessed_diagnosis_id: int | None = None  # the earlier plan this one reassessed
+    reassessment: str | None = None  # how that earlier plan went
 
 
 @dataclass(frozen=True)
@@ -31,7 +46,12 @@ class Efficacy:
     average_exit_ticket: float | None
     exit_tickets: int
     mastery: dict[str, int] = field(default_factory=dict)
+    # Later sessions' reassessments of this tutor's plans, by answer.
     reassessments: dict[str, int] = field(default_factory=dict)
+    awaiting_reassessment: int = 0
+    # Points the student's exit ticket moved from this tutor's session to their next one.
+    average_exit_ticket_change: float | None = None
+    exit_ticket_changes: int = 0
 
 
 def length_minutes(started_at: datetime | None, ended_at: datetime | None) -> float | None:
@@ -45,20 +65,62 @@ def _average(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def efficacy(outcomes: Iterable[SessionOutcome]) -> Efficacy:
-    """Return the figures over the tutor's ended sessions."""
-    outcomes = list(outcomes)
+def reassessments_of(tutor_id: int, diagnoses: Iterable[StudentDiagnosis]) -> dict[str, int]:
+    """Count the later diagnoses that reassessed one of the tutor's plans, by answer."""
+    diagnoses = list(diagnoses)
+    plans = {d.id for d in diagnoses if d.tutor_id == tutor_id}
+    counts = dict.fromkeys(REASSESSMENT, 0)
+    for d in diagnoses:
+        if d.reassessed_diagnosis_id in plans and d.reassessment in counts:
+            counts[d.reassessment] += 1
+    return counts
+
+
+def awaiting_reassessment(tutor_id: int, diagnoses: Iterable[StudentDiagnosis]) -> int:
+    """Count the tutor's plans that the student's next session is still due to reassess."""
+    latest: dict[int, StudentDiagnosis] = {}
+    reassessed = set()
+    for d in diagnoses:
+        reassessed.add(d.reassessed_diagnosis_id)
+        last = latest.get(d.student_id)
+        if last is None or (d.recorded_at, d.id) > (last.recorded_at, last.id):
+            latest[d.student_id] = d
+    # Only a student's latest plan is reassessed next; an earlier unreassessed one never will.
+    return sum(1 for d in latest.values() if d.tutor_id == tutor_id
+               and reassessment_due(d.barrier) and d.id not in reassessed)
+
+
+def exit_ticket_changes(tutor_id: int, diagnoses: Iterable[StudentDiagnosis]) -> list[int]:
+    """Return how many points each student's exit ticket moved from a session the tutor
+    diagnosed to the student's next diagnosed session, where both sessions gave one."""
+    by_student: dict[int, list[StudentDiagnosis]] = {}
+    for d in diagnoses:
+        by_student.setdefault(d.student_id, []).append(d)
+    changes = []
+    for sessions in by_student.values():
+        sessions.sort(key=lambda d: (d.session_at, d.id))
+        for earlier, later in zip(sessions, sessions[1:], strict=False):
+            if (earlier.tutor_id == tutor_id and earlier.exit_ticket is not None
+                    and later.exit_ticket is not None):
+                changes.append(later.exit_ticket - earlier.exit_ticket)
+    return changes
+
+
+def efficacy(tutor_id: int, outcomes: Iterable[SessionOutcome],
+             diagnoses: Iterable[StudentDiagnosis] = ()) -> Efficacy:
+    """Return the figures over the tutor's ended sessions and their students' diagnoses."""
+    outcomes, diagnoses = list(outcomes), list(diagnoses)
     ratings = [o.rating for o in outcomes if o.rating is not None]
     tickets = [o.exit_ticket for o in outcomes if o.exit_ticket is not None]
     mastery = dict.fromkeys(MASTERY, 0)
-    reassessments = dict.fromkeys(REASSESSMENT, 0)
     for outcome in outcomes:
         if outcome.mastery in mastery:
             mastery[outcome.mastery] += 1
-        if outcome.reassessment in reassessments:
-            reassessments[outcome.reassessment] += 1
+    changes = exit_ticket_changes(tutor_id, diagnoses)
     return Efficacy(
         sessions=len(outcomes), average_rating=_average(ratings), rated=len(ratings),
         average_exit_ticket=_average(tickets), exit_tickets=len(tickets), mastery=mastery,
-        reassessments=reassessments,
+        reassessments=reassessments_of(tutor_id, diagnoses),
+        awaiting_reassessment=awaiting_reassessment(tutor_id, diagnoses),
+        average_exit_ticket_change=_average(changes), exit_ticket_changes=len(changes),
     )

@@ -1,11 +1,12 @@
-"""What the tutor's own page reads: their ended sessions with what each diagnosis recorded."""
+"""What the tutor's own page reads: their ended sessions with what each diagnosis recorded,
+and every diagnosis of the students they diagnosed, to follow up on their plans."""
 
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
 
 from ..domain.session_states import Status
-from ..domain.tutor_efficacy import SessionOutcome
+from ..domain.tutor_efficacy import SessionOutcome, StudentDiagnosis
 from ..extensions import db
 from ..models import Diagnosis, TutoringSession
 from .tutoring import topic_label
@@ -41,7 +42,25 @@ def _row(session: TutoringSession, diagnosis: Diagnosis | None) -> TutorSession:
         started_at=session.started_at, ended_at=session.ended_at, rating=session.rating,
         exit_ticket=diagnosis.exit_ticket if diagnosis else None,
         mastery=diagnosis.mastery if diagnosis else None,
-        reassessment=diagnosis.reassessment if diagnosis else None,
     )
     return TutorSession(session.id, session.course.display_title, session.subject.name, topic,
                         diagnosis.barrier if diagnosis else None, outcome)
+
+
+def student_diagnoses(tutor_id: int) -> list[StudentDiagnosis]:
+    """Return every diagnosis, by any tutor, of the students this tutor has diagnosed."""
+    students = (
+        db.select(TutoringSession.student_id)
+        .join(Diagnosis, Diagnosis.session_id == TutoringSession.id)
+        .where(Diagnosis.tutor_id == tutor_id)
+    )
+    rows = db.session.execute(
+        db.select(Diagnosis.id, TutoringSession.student_id, Diagnosis.tutor_id,
+                  db.func.coalesce(TutoringSession.started_at, TutoringSession.requested_at)
+                  .label("session_at"),
+                  Diagnosis.recorded_at, Diagnosis.barrier, Diagnosis.exit_ticket,
+                  Diagnosis.reassessed_diagnosis_id, Diagnosis.reassessment)
+        .join(TutoringSession, TutoringSession.id == Diagnosis.session_id)
+        .where(TutoringSession.student_id.in_(students))
+    ).all()
+    return [StudentDiagnosis(**row._mapping) for row in rows]

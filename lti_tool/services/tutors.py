@@ -77,7 +77,7 @@ def create_tutor(email: str, name: str, password: str, subject_ids: list[int]) -
         raise TutorError(f"An account for {email} already exists.", "email")
     subjects = _subjects(subject_ids, allowed_retired=set())
     try:
-        account = create_account(email, name, password)
+        account = create_account(email, name, password, commit=False)
     except AccountError as exc:  # what is left to refuse is the password
         raise TutorError(f"{str(exc)[0].upper()}{str(exc)[1:]}.", "password") from exc
     account.is_tutor = True

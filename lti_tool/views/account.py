@@ -25,7 +25,6 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 bp.before_app_request(expire_idle_sign_in)
 log = logging.getLogger(__name__)
 
-TUTOR_HOME = "/tutor/"
 WRONG_PASSWORD = "That email and password do not match a service admin or tutor account."
 WRONG_CODE = "That code did not work. Enter the code your app shows now; each code works once."
 
@@ -185,7 +184,7 @@ def _keeping_next(endpoint: str) -> str:
 
 
 def _home(account: Account) -> str:
-    return url_for("admin.home") if account.is_admin else TUTOR_HOME
+    return url_for("admin.home" if account.is_admin else "tutor.console")
 
 
 def _destination(account: Account) -> str:

@@ -23,7 +23,7 @@ from ..domain.diagnosis import MASTERY, REASSESSMENT
 from ..domain.session_states import Status
 from ..domain.tutor_efficacy import efficacy, length_minutes
 from ..models import Account, TutoringSession
-from ..queries.tutor_efficacy import tutor_sessions
+from ..queries.tutor_efficacy import student_diagnoses, tutor_sessions
 from ..queries.tutoring import QueueEntry, first_name, tutor_queue
 from ..services.help_requests import QUEUE
 from ..services.tutor_presence import record_heartbeat, set_available
@@ -136,9 +136,11 @@ def accept(session_id: int):
 @tutor_required
 def me():
     sessions = tutor_sessions(current_user.id)
+    figures = efficacy(current_user.id, (s.outcome for s in sessions),
+                       student_diagnoses(current_user.id))
     return render_template(
         "tutor/me.html", tutor=current_user, sessions=sessions,
-        figures=efficacy(s.outcome for s in sessions), length_minutes=length_minutes,
+        figures=figures, length_minutes=length_minutes,
         barrier_name=barrier_name, mastery_labels=MASTERY, reassessment_labels=REASSESSMENT,
     )
 

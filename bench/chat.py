@@ -1,8 +1,8 @@
 """Chat benchmark: live sessions under gunicorn, every participant sending and long-polling.
 
 Run from the repository root with the project's virtualenv and the `bench` extra
-(`pip install -e .[postgres,bench]`); PostgreSQL must accept `postgres` on 127.0.0.1:5432.
-The full run takes about two minutes, most of it the 60 s of chat and the sign-ins:
+(`pip install -e ".[test,bench]"`); PostgreSQL must accept `postgres` on 127.0.0.1:5432.
+The full run takes three to four minutes: seeding, 200 sign-ins, 60 s of chat, the drain:
 
     python bench/chat.py                              # 200 sessions for 60 s on PostgreSQL
     python bench/chat.py --sessions 20 --seconds 10   # a quick smoke
@@ -12,27 +12,30 @@ What it measures. A scratch PostgreSQL database (`bench_chat`, created and dropp
 its schema from `flask db upgrade`; bench/chat_seed.py then adds one course, a subject, N
 students, N tutor accounts and N sessions made active through the tool's own services
 (request_help, then accept_session). The tool is served by gunicorn with
-config/gunicorn.conf.py (gthread workers; --workers and --threads set WEB_CONCURRENCY and
-THREADS: every participant holds a long-poll open, so a worker needs a thread per waiting
-request on top of those that send). This process plays all 2 × N participants on one asyncio
-loop: students open their session page with a launch token minted at seeding and send it as
-X-Launch-Token; tutors sign in through /account/login, keep the session cookie and send the
-page's CSRF token as X-CSRFToken. Each participant keeps one long-poll on its updates URL
-(always after the highest seq it has seen) and, from a random offset, posts a message every
---interval seconds for --seconds. A message is delivered when the other participant's poll
-returns it; latency is that moment minus the moment just before its POST. After the sending
-ends, up to 10 s more let the last messages arrive; then lost (acknowledged, never delivered
-to the peer), duplicated (one participant received a message twice) and errors (any non-2xx
-answer, exception or timeout) are counted, and whether each sender's own poll showed its
-message. CPU is counted over the chat in cores: this process (the load generator), the
-gunicorn master and workers, the PostgreSQL processes, and the rest of the machine.
+config/gunicorn.conf.py: gthread workers, --workers and --threads as WEB_CONCURRENCY and
+THREADS (every participant holds a long-poll open, so the workers need a thread per waiting
+request on top of those that send), and a connection pool per worker of --pool-size plus
+--max-overflow (DATABASE_POOL_SIZE, DATABASE_MAX_OVERFLOW). This process plays all 2 × N
+participants on one asyncio loop: students open their session page with a launch token
+minted at seeding and send it as X-Launch-Token; tutors sign in through /account/login, keep
+the session cookie and send the page's CSRF token as X-CSRFToken. Each participant keeps one
+long-poll on its updates URL (always after the highest seq it has seen) and, from a random
+offset, posts a message every --interval seconds for --seconds, on schedule even while an
+earlier post is unanswered. A message is delivered when the other participant's poll returns
+it; latency is that moment minus the moment just before its POST. After the sending, up to
+10 s more let the last messages arrive; then lost (acknowledged, never delivered to the
+peer), duplicated (one participant received a message twice) and errors (any non-2xx answer,
+exception or timeout) are counted, and whether each sender's own poll showed its message.
+CPU is counted over the chat in cores: this process (the load generator), the gunicorn
+master and workers, the PostgreSQL processes, and the rest of the machine; the load
+generator's longest stall (how late its event loop woke) is time it added to latencies.
 
 Settings. The tool runs with TOOL_ENV=development and SANDBOX_ENABLED=0 (plain http on
 127.0.0.1, otherwise the production code) and LIVE_WAIT_SECONDS from --live-wait (default:
 the environment's, else 20 s as in production). --database sqlite is a smoke test only:
 SQLite serializes writes and its waiters poll the database, so its figures are not the
-target's. Only 127.0.0.1
-is used, and the server and the scratch database are removed on exit, error or SIGTERM.
+target's. Only 127.0.0.1 is used, and the server and the scratch database are removed on
+exit, error or SIGTERM.
 
 The last lines compare the figures with the targets, one line each:
 `target NAME: measured VALUE UNIT, goal OP VALUE UNIT, PASS|FAIL`.
@@ -51,7 +54,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from chat_load import POLL_MARGIN, ChatResult, PageFailed, Seeded, run_chat
+from chat_load import DRAIN_SECONDS, POLL_MARGIN, ChatResult, run_chat
+from chat_pages import PageFailed, Seeded
 from cpu import machine_busy
 from report import OTHER_LOAD_LIMIT, target_line
 from servers import free_port, serving, wait_ready
@@ -60,7 +64,7 @@ from stacks import BIN, ROOT, flask, scratch_database, tool_env
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_chat"
 # Where each side's chat page lives; the page itself names the updates and send URLs.
 PAGES = {"student": "/tutoring/sessions/{id}", "tutor": "/tutor/sessions/{id}"}
-DRAIN_NOTE = "up to 10 s after the last send"
+MAX_CONNECTIONS = 80  # of PostgreSQL's default 100, leaving room for psql and other clients
 
 
 def parse_args() -> argparse.Namespace:
@@ -70,13 +74,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=2, help="seconds between messages")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=256, help="threads per gunicorn worker")
+    parser.add_argument("--pool-size", type=int, default=25,
+                        help="DATABASE_POOL_SIZE: connections each worker keeps open")
+    parser.add_argument("--max-overflow", type=int, default=5,
+                        help="DATABASE_MAX_OVERFLOW: extra connections a worker may open")
     parser.add_argument("--live-wait", type=float,
                         default=float(os.environ.get("LIVE_WAIT_SECONDS") or 20),
                         help="LIVE_WAIT_SECONDS for the app: how long a long-poll is held")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
                         help="URL of the scratch database to create and drop")
-    return parser.parse_args()
+    args = parser.parse_args()
+    # Each worker also holds one connection for LISTEN; PostgreSQL allows 100 by default.
+    if args.workers * (args.pool_size + args.max_overflow + 1) > MAX_CONNECTIONS:
+        parser.error(f"workers × (pool size + overflow + 1) must stay within {MAX_CONNECTIONS}")
+    return args
 
 
 def seed(env: dict, args: argparse.Namespace) -> tuple[list[Seeded], str]:
@@ -100,7 +112,8 @@ def server_env(database_url: str, port: int, args: argparse.Namespace) -> dict:
         **tool_env(database_url, f"http://127.0.0.1:{port}"),
         "SECRET_KEY": secrets.token_urlsafe(48), "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(args.workers), "THREADS": str(args.threads),
-        "LIVE_WAIT_SECONDS": str(args.live_wait),
+        "LIVE_WAIT_SECONDS": str(args.live_wait), "DATABASE_POOL_SIZE": str(args.pool_size),
+        "DATABASE_MAX_OVERFLOW": str(args.max_overflow),
     }
 
 
@@ -166,12 +179,13 @@ def print_figures(result: ChatResult, args: argparse.Namespace, busy_before: flo
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name:<{width}}  {value}")
-    print(f"CPU over the chat and its drain ({DRAIN_NOTE}, {r.wall:.1f} s): loadgen is this "
+    print(f"CPU over the chat and its drain (up to {DRAIN_SECONDS} s after the last send; "
+          f"{r.wall:.1f} s in all): loadgen is this "
           "process, app the gunicorn master and workers, db the PostgreSQL processes, other "
           "the rest of the machine.")
     if cpu.other > OTHER_LOAD_LIMIT or busy_before > 0.1:
         print(f"* Other load shared the machine ({busy_before:.2f} cores busy before the start):"
-              " latencies are high.")
+              " latencies may be higher than the app alone would give.")
     for error, count in r.errors.most_common(8):
         print(f"  error ×{count}: {error}")
 
@@ -191,7 +205,12 @@ def main() -> None:
     # A plain SIGTERM would skip the finally blocks that stop the server and drop the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     busy_before = machine_busy(1.0)
-    with tempfile.TemporaryDirectory(prefix="bench-chat-") as tmp:
+    # The server's log (gunicorn's access log: a line per request, written under one lock per
+    # worker) goes to memory: on the disk PostgreSQL fsyncs its WAL to, each write can wait for
+    # a journal commit, and every request thread queues behind it. In production it goes to a
+    # pipe (journald, a container runtime), not to a file beside the database.
+    in_memory = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+    with tempfile.TemporaryDirectory(prefix="bench-chat-", dir=in_memory) as tmp:
         result = bench(args, Path(tmp))
     print()
     print_figures(result, args, busy_before)

@@ -54,13 +54,6 @@ class Efficacy:
     exit_ticket_changes: int = 0
 
 
-def length_minutes(started_at: datetime | None, ended_at: datetime | None) -> float | None:
-    """Return the session's length in minutes to two decimals, or None if it never ran."""
-    if started_at is None or ended_at is None:
-        return None
-    return round((ended_at - started_at).total_seconds() / 60, 2)
-
-
 def _average(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 

@@ -6,22 +6,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import selectinload
 
-from ..domain.chat import transcript_line
 from ..extensions import db
-from ..models import Account, Message, SessionReport, TutoringSession
+from ..models import Account, SessionReport, TutoringSession
+from ..queries.transcripts import TranscriptLine, transcript
 
 log = logging.getLogger(__name__)
 
 
 class ReportNotFound(LookupError):
     """No report has this id."""
-
-
-@dataclass(frozen=True)
-class TranscriptLine:
-    heading: str
-    body: str
-    role: str
 
 
 @dataclass(frozen=True)
@@ -41,16 +34,6 @@ def list_reports() -> list[SessionReport]:
         .order_by(SessionReport.resolved_at.is_not(None), SessionReport.created_at.desc(),
                   SessionReport.id.desc())
     ).scalars())
-
-
-def transcript(session: TutoringSession) -> list[TranscriptLine]:
-    """Return the session's messages in order, each headed `[hh:mm:ss] Name (Role)`."""
-    messages = db.session.execute(
-        db.select(Message).filter_by(session_id=session.id).order_by(Message.seq)
-    ).scalars()
-    return [TranscriptLine(transcript_line(session.started_at, m.sent_at, m.author_name,
-                                           m.author_role), m.body, m.author_role)
-            for m in messages]
 
 
 def report_detail(report_id: int) -> ReportDetail:

@@ -33,6 +33,7 @@
   let place = data.place ? Number(data.place) : null;
   let launchToken = data.launchToken || null;
   let troubleShown = false;
+  let expired = false;
   let unseen = 0;
 
   if (transcript) {
@@ -70,6 +71,22 @@
   function say(text, trouble) {
     if (statusLine) statusLine.textContent = text;
     troubleShown = Boolean(trouble);
+  }
+
+  // The page no longer speaks for anyone (the launch token expired, the tutor was signed
+  // out): say so once, stop following and sending; only a reload or a new launch helps. What
+  // was typed stays in the box, to copy.
+  function expire() {
+    if (expired) return;
+    expired = true;
+    say(data.expiredMessage || "This page is out of date. Reload it to continue.", true);
+    if (sendForm) {
+      const field = sendForm.elements.namedItem("body");
+      if (field) field.readOnly = true;
+      sendForm.querySelectorAll('button[type="submit"]').forEach(function (button) {
+        button.disabled = true;
+      });
+    }
   }
 
   function show(message, fromOthers) {
@@ -133,7 +150,7 @@
 
   async function follow() {
     let delay = 1000;
-    for (;;) {
+    while (!expired) {
       let news;
       try {
         news = await fetchNews();
@@ -144,9 +161,10 @@
         continue;
       }
       if (news.expired) {
-        say(data.expiredMessage || "This page is out of date. Reload it to continue.", true);
+        expire();
         return;
       }
+      if (expired) return;  // a send found the page expired while this poll was waiting
       delay = 1000;
       if (troubleShown) say("");
       if (news.launch_token) useToken(news.launch_token);
@@ -185,7 +203,7 @@
     sendForm.addEventListener("submit", async function (event) {
       event.preventDefault();
       const text = field.value;
-      if (sending) return;
+      if (sending || expired) return;
       if (!text.trim()) {
         say("Write a message before sending.");
         return;
@@ -198,6 +216,10 @@
           method: "POST", headers: headers(), credentials: "same-origin",
           body: new URLSearchParams({ body: text, client_key: pending.key }),
         });
+        if (response.status === 401 || response.status === 403) {
+          expire();
+          return;
+        }
         const answer = await response.json().catch(function () { return {}; });
         if (response.ok) {
           show(answer, false);
@@ -214,8 +236,10 @@
             "stored twice.", false);
       } finally {
         sending = false;
-        button.disabled = false;
-        field.focus();
+        if (!expired) {
+          button.disabled = false;
+          field.focus();
+        }
       }
     });
   }

@@ -20,8 +20,9 @@ from .. import live
 from ..clock import utcnow
 from ..domain.barriers import barrier_name
 from ..domain.diagnosis import MASTERY, REASSESSMENT
+from ..domain.session_length import length_minutes
 from ..domain.session_states import Status
-from ..domain.tutor_efficacy import efficacy, length_minutes
+from ..domain.tutor_efficacy import efficacy
 from ..models import Account, TutoringSession
 from ..queries.tutor_efficacy import student_diagnoses, tutor_sessions
 from ..queries.tutoring import QueueEntry, first_name, tutor_queue

@@ -17,11 +17,11 @@ from flask_login import current_user
 from .. import live
 from ..clock import utcnow
 from ..domain.barriers import BARRIERS, BY_KEY, barrier_name
-from ..domain.chat import transcript_line
 from ..domain.diagnosis import MASTERY, PREREQUISITE, REASSESSMENT, DiagnosisInvalid
 from ..domain.session_states import Status
-from ..extensions import db
 from ..models import Account, Message, TutoringSession
+from ..queries.student_sessions import tutor_session
+from ..queries.transcripts import transcript
 from ..queries.tutoring import (
     course_topics,
     diagnoses_by_session,
@@ -29,19 +29,20 @@ from ..queries.tutoring import (
     student_panel,
     topic_label,
 )
-from ..services.chat import PAGE, ChatLimits, messages_after, post_message
+from ..services.chat import ChatLimits, messages_after, post_message
 from ..services.diagnoses import record_diagnosis
 from ..services.help_requests import session_channel
 from ..services.tutor_sessions import end_session, report_session
 from ..services.tutoring_errors import Conflict, TutoringError
 from .access import tutor_required
+from .live_json import message_json, wants_json
 from .tutor import bp
 
 
 def _load(session_id: int) -> TutoringSession:
     """Return the signed-in tutor's session, read afresh; 404 for anyone else's."""
-    session = db.session.get(TutoringSession, session_id, populate_existing=True)
-    if session is None or session.tutor_id != current_user.id:
+    session = tutor_session(session_id, current_user.id)
+    if session is None:
         abort(404)
     return session
 
@@ -52,36 +53,15 @@ def author_name(tutor: Account) -> str:
     return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else tutor.first_name
 
 
-def _heading(session: TutoringSession, message: Message) -> str:
-    # Tutors see a student's first name only, whatever name the student's side stored.
-    name = first_name(session) if message.author_role == "student" else message.author_name
-    return transcript_line(session.started_at, message.sent_at, name, message.author_role)
-
-
 def _as_json(session: TutoringSession, message: Message) -> dict:
-    return {"seq": message.seq, "heading": _heading(session, message), "body": message.body,
-            "role": message.author_role}
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
-def _transcript(session: TutoringSession) -> list[dict]:
-    """Return the whole transcript so far, page after page."""
-    lines: list[dict] = []
-    while True:
-        batch = messages_after(session.id, lines[-1]["seq"] if lines else 0)
-        lines += [_as_json(session, m) for m in batch]
-        if len(batch) < PAGE:
-            return lines
+    return message_json(session, message, student_name=first_name(session))
 
 
 def _render_session(session: TutoringSession, status: int = 200, **extra):
-    lines = _transcript(session)
+    lines = transcript(session, student_name=first_name(session))
     return render_template(
         "tutor/session.html", session=session, student=first_name(session),
-        topic=topic_label(session), messages=lines, after=lines[-1]["seq"] if lines else 0,
+        topic=topic_label(session), messages=lines, after=lines[-1].seq if lines else 0,
         panel=student_panel(session),
         diagnosed=bool(diagnoses_by_session([session.id])), client_key=uuid4().hex,
         barrier_name=barrier_name, mastery_labels=MASTERY, prerequisite_labels=PREREQUISITE,
@@ -124,10 +104,10 @@ def send_message(session_id: int):
                                request.form.get("client_key") or None,
                                ChatLimits.from_config(current_app.config), utcnow())
     except TutoringError as exc:
-        if _wants_json():
+        if wants_json():
             return jsonify(error=exc.message), exc.status
         return _render_session(session, exc.status, send_error=exc.message, draft=body)
-    if _wants_json():
+    if wants_json():
         return jsonify(_as_json(session, message)), 201
     return redirect(url_for("tutor.session_page", session_id=session.id, _anchor="send"))
 

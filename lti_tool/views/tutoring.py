@@ -1,11 +1,16 @@
 """Live tutoring for students launched from a course: ask, wait, chat, rate, look back."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, g, render_template, request
 
 from ..clock import utcnow
+from ..domain.session_length import length_minutes
 from ..domain.session_states import Status
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..models import TutoringSession
+from ..queries.student_sessions import recently_abandoned, student_session
+from ..queries.transcripts import transcript
 from ..queries.tutoring import (
     active_subjects,
     course_topics,
@@ -25,6 +30,9 @@ from ..services.help_requests import (
 from ..services.tutoring_errors import TutoringError
 from . import tutoring_chat as chat
 from .access import launch_required
+
+# How long the home page still explains why the student's last request closed unanswered.
+ABANDONED_ADVICE_FOR = timedelta(days=1)
 
 bp = Blueprint("tutoring", __name__, url_prefix="/tutoring")
 csrf.exempt(bp)  # the launch token in every request is the CSRF proof
@@ -54,7 +62,8 @@ def _help_request(form) -> HelpRequest:
 
 
 def render_form(*, status: int = 200, error: str | None = None, values=None,
-                elsewhere: TutoringSession | None = None):
+                elsewhere: TutoringSession | None = None,
+                abandoned: TutoringSession | None = None):
     """Render the form to ask for help, with who is online and when tutors usually are."""
     now = utcnow()
     online = online_tutor_counts(now, current_app.config["TUTOR_ONLINE_SECONDS"])
@@ -67,7 +76,7 @@ def render_form(*, status: int = 200, error: str | None = None, values=None,
         topics=topics, online=online,
         usual_hours={s.id: chat.usual_hours_text(s.id, now) for s in subjects},
         question_max=QUESTION_MAX, goal_max=GOAL_MAX, error=error, values=values or {},
-        elsewhere=elsewhere,
+        elsewhere=elsewhere, abandoned=abandoned,
     ), status
 
 
@@ -85,7 +94,9 @@ def home():
     session = open_session_of(g.lms_user.id)
     if session is not None:
         return _open_session_answer(session)
-    return render_form()
+    # Coming back after nobody took the last request: say what to do rather than only ask.
+    abandoned = recently_abandoned(g.lms_user.id, g.course.id, utcnow() - ABANDONED_ADVICE_FOR)
+    return render_form(abandoned=abandoned)
 
 
 @bp.post("/requests")
@@ -96,16 +107,11 @@ def ask():
         session = request_help(g.course, g.lms_user, _help_request(request.form),
                                test_user=g.launch.test_user, now=utcnow())
     except AlreadyOpen as error:
-        return _open_session_answer(db.session.get(TutoringSession, error.session_id),
+        return _open_session_answer(student_session(error.session_id, g.lms_user.id),
                                     notice=error.message, status=error.status)
     except TutoringError as error:
         return render_form(status=error.status, error=error.message, values=request.form)
     return chat.render_session(session)
-
-
-def length_minutes(session: TutoringSession) -> str:
-    """Return the session's length (ended − started) in minutes with two decimals."""
-    return f"{(session.ended_at - session.started_at).total_seconds() / 60:.2f}"
 
 
 @bp.post("/history")
@@ -126,8 +132,8 @@ def past_session(session_id: int):
         abort(404)  # history holds ended sessions only
     diagnosis = diagnoses_by_session([session.id]).get(session.id)
     return render_template("tutoring/past_session.html", course=g.course, session=session,
-                           topic=topic_label(session), transcript=chat.transcript(session),
-                           length=length_minutes(session),
+                           topic=topic_label(session), transcript=transcript(session),
+                           length=length_minutes(session.started_at, session.ended_at),
                            next_steps=diagnosis.next_steps if diagnosis else [])
 
 

@@ -12,51 +12,26 @@ from flask import abort, current_app, g, jsonify, render_template, request
 
 from .. import live
 from ..clock import utcnow
-from ..domain.chat import transcript_line
 from ..domain.session_states import Status
-from ..extensions import db
-from ..launch_context import issue, read
+from ..launch_context import read, renew
 from ..models import Message, TutoringSession
+from ..queries.student_sessions import reread, student_session
+from ..queries.transcripts import transcript
 from ..queries.tutoring import first_name, queue_place, topic_label, usual_hours_by_subject
-from ..services.chat import PAGE, ChatLimits, messages_after, post_message
+from ..services.chat import ChatLimits, messages_after, post_message
 from ..services.help_requests import QUEUE, abandon_if_stale, cancel_request, session_channel
 from ..services.tutor_sessions import end_session, parse_rating, rate_session, report_session
 from ..services.tutoring_errors import TutoringError
 from .access import launch_required
+from .live_json import message_json, wants_json
 
 
 def own_session(session_id: int) -> TutoringSession:
     """Return the launched student's session in the launched course; 404 for anyone else's."""
-    session = db.get_or_404(TutoringSession, session_id)
-    if session.student_id != g.lms_user.id or session.course_id != g.course.id:
+    session = student_session(session_id, g.lms_user.id, g.course.id)
+    if session is None:
         abort(404)  # the same answer as a missing one: nobody learns which ids exist
     return session
-
-
-def wants_json() -> bool:
-    """Whether the chat script, not a plain form, sent the request."""
-    return request.accept_mimetypes.best == "application/json"
-
-
-def message_view(session: TutoringSession, message: Message) -> dict:
-    """Return a message as the page and the live protocol show it."""
-    return {
-        "seq": message.seq,
-        "heading": transcript_line(session.started_at, message.sent_at, message.author_name,
-                                   message.author_role),
-        "body": message.body,
-        "role": message.author_role,
-    }
-
-
-def transcript(session: TutoringSession) -> list[dict]:
-    """Return the whole transcript so far, page after page."""
-    lines: list[dict] = []
-    while True:
-        batch = messages_after(session.id, lines[-1]["seq"] if lines else 0)
-        lines += [message_view(session, m) for m in batch]
-        if len(batch) < PAGE:
-            return lines
 
 
 def usual_hours_text(subject_id: int, now: datetime) -> str | None:
@@ -100,15 +75,19 @@ def queue_view(session: TutoringSession, now: datetime) -> dict:
             "summary": queue_summary(spot.place, minutes, spot.tutors_online)}
 
 
-def renewed_launch_token(now: datetime) -> str | None:
-    """Return a fresh launch token when the page's own expires within half its lifetime."""
+def renewed_launch_token(session: TutoringSession, now: datetime) -> str | None:
+    """Return a fresh launch token while the request or chat is open and the page's own
+    token is in its second half; never past LAUNCH_CONTEXT_MAX_AGE_HOURS after the launch."""
     config = current_app.config
     ttl = config["LAUNCH_CONTEXT_TTL_SECONDS"]
+    if session.status not in (Status.WAITING, Status.ACTIVE):
+        return None
     # read() refuses a token that has expired by the moment it is given, so asking about half
     # a lifetime from now tells whether this token is in its second half.
     if read(g.launch_token, config["SECRET_KEY"], now + timedelta(seconds=ttl / 2)) is not None:
         return None
-    return issue(g.launch, config["SECRET_KEY"], now, ttl)
+    return renew(g.launch, config["SECRET_KEY"], now, ttl,
+                 config["LAUNCH_CONTEXT_MAX_AGE_HOURS"] * 3600)
 
 
 def _abandon_if_stale(session: TutoringSession, now: datetime) -> None:
@@ -123,7 +102,7 @@ def render_session(session: TutoringSession, *, status: int = 200, error: str | 
     if session.status == Status.WAITING:
         _abandon_if_stale(session, now)
     # A page open through a long wait and chat keeps working: its forms carry a fresh token.
-    g.launch_token = renewed_launch_token(now) or g.launch_token
+    g.launch_token = renewed_launch_token(session, now) or g.launch_token
     context = {"session": session, "course": g.course, "topic": topic_label(session),
                "error": error, "notice": notice, "values": values or {}}
     if session.status == Status.WAITING:
@@ -141,7 +120,7 @@ def refuse(session: TutoringSession, error: TutoringError):
     """Answer a refused action: JSON for the script, the page with the message for a form."""
     if wants_json():
         return jsonify(error=error.message), error.status
-    db.session.refresh(session)
+    reread(session)
     return render_session(session, status=error.status, error=error.message, values=request.form)
 
 
@@ -163,7 +142,7 @@ def updates(session_id: int):
     config = current_app.config
 
     def news() -> list[Message] | None:
-        db.session.refresh(session)
+        reread(session)
         messages = messages_after(session.id, after)
         if messages or session.status != shown_status:
             return messages
@@ -178,10 +157,10 @@ def updates(session_id: int):
         channels.append(QUEUE)  # a request ahead leaving moves this one up
     messages = live.wait_for(channels, news, config["LIVE_WAIT_SECONDS"]) or []
     now = utcnow()
-    answer = {"status": session.status, "messages": [message_view(session, m) for m in messages]}
+    answer = {"status": session.status, "messages": [message_json(session, m) for m in messages]}
     if session.status == Status.WAITING:
         answer["queue"] = queue_view(session, now)
-    if token := renewed_launch_token(now):
+    if token := renewed_launch_token(session, now):
         answer["launch_token"] = token
     return jsonify(answer)
 
@@ -197,7 +176,7 @@ def send_message(session_id: int):
     except TutoringError as error:
         return refuse(session, error)
     if wants_json():
-        return jsonify(message_view(session, message)), 201
+        return jsonify(message_json(session, message)), 201
     return render_session(session)
 
 

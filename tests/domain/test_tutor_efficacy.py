@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from lti_tool.domain.session_length import length_minutes
 from lti_tool.domain.tutor_efficacy import (
     SessionOutcome,
     StudentDiagnosis,
     efficacy,
     exit_ticket_changes,
-    length_minutes,
 )
 
 START = datetime(2025, 3, 10, 14, 0)

@@ -2,8 +2,9 @@
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import median
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def estimate_wait(recent_waits: Sequence[timedelta], place: int,
@@ -36,3 +37,18 @@ def usual_hours(started: Sequence[datetime], min_sessions: int = 5) -> tuple[int
                     best = (first, (first + length - 1) % 24)
                 break
     return best
+
+
+def usual_hours_label(span: tuple[int, int], now: datetime, zone_name: str | None) -> str:
+    """Say the usual hours in UTC and, when the student's time zone is known, in theirs."""
+    first, last = span
+    start = now.replace(hour=first, minute=0, second=0, microsecond=0, tzinfo=UTC)
+    end = start + timedelta(hours=(last - first) % 24 + 1)
+    text = f"{start:%H:%M}–{end:%H:%M} UTC"
+    try:
+        zone = ZoneInfo(zone_name) if zone_name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None  # an LMS may send a zone name this server does not know
+    if zone is not None:
+        text += f" ({start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M} your time)"
+    return text

@@ -74,7 +74,7 @@ def render_form(*, status: int = 200, error: str | None = None, values=None,
     return render_template(
         "tutoring/home.html", course=g.course, person=g.lms_user, subjects=subjects,
         topics=topics, online=online,
-        usual_hours={s.id: chat.usual_hours_text(s.id, now) for s in subjects},
+        usual_hours=chat.usual_hours_text(now),
         question_max=QUESTION_MAX, goal_max=GOAL_MAX, error=error, values=values or {},
         elsewhere=elsewhere, abandoned=abandoned,
     ), status

@@ -5,13 +5,13 @@ The routes are registered on the tutoring blueprint in views/tutoring.py.
 
 import math
 import secrets
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, g, jsonify, render_template, request
 
 from .. import live
 from ..clock import utcnow
+from ..domain.queue import usual_hours_label
 from ..domain.session_states import Status
 from ..launch_context import read, renew
 from ..models import Message, TutoringSession
@@ -34,22 +34,10 @@ def own_session(session_id: int) -> TutoringSession:
     return session
 
 
-def usual_hours_text(subject_id: int, now: datetime) -> str | None:
-    """Say when tutors of the subject are usually on, in UTC and in the student's time."""
-    span = usual_hours_by_subject(now).get(subject_id)
-    if span is None:
-        return None
-    first, last = span
-    start = now.replace(hour=first, minute=0, second=0, microsecond=0, tzinfo=UTC)
-    end = start + timedelta(hours=(last - first) % 24 + 1)
-    text = f"{start:%H:%M}–{end:%H:%M} UTC"
-    try:
-        zone = ZoneInfo(g.lms_user.timezone) if g.lms_user.timezone else None
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = None  # an LMS may send a zone name this server does not know
-    if zone is not None:
-        text += f" ({start.astimezone(zone):%H:%M}–{end.astimezone(zone):%H:%M} your time)"
-    return text
+def usual_hours_text(now: datetime) -> dict[int, str]:
+    """Say, per subject, when its tutors are usually on, for the launched student."""
+    return {subject_id: usual_hours_label(span, now, g.lms_user.timezone)
+            for subject_id, span in usual_hours_by_subject(now).items()}
 
 
 def queue_summary(place: int, estimate_minutes: int | None, tutors_online: int) -> str:
@@ -108,7 +96,7 @@ def render_session(session: TutoringSession, *, status: int = 200, error: str | 
     if session.status == Status.WAITING:
         context["queue"] = queue_view(session, now)
     if session.status in (Status.WAITING, Status.ABANDONED):
-        context["usual_hours"] = usual_hours_text(session.subject_id, now)
+        context["usual_hours"] = usual_hours_text(now).get(session.subject_id)
     if session.status in (Status.ACTIVE, Status.ENDED):
         context["transcript"] = transcript(session)
         # Without the script, a resubmitted form (reload, double click) is stored once.

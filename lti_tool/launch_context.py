@@ -65,10 +65,15 @@ def issue(context: LaunchContext, secret_key: str, now: datetime, ttl_seconds: i
     return jwt.encode(payload, _key(secret_key), algorithm="HS256")
 
 
-def renew(context: LaunchContext, secret_key: str, now: datetime, ttl_seconds: int,
-          max_age_seconds: int) -> str | None:
-    """Sign the same context for another `ttl_seconds`, or return None once the LMS launch
-    is older than `max_age_seconds`: an open page stays alive, a kept token does not."""
+def renew(token: str, context: LaunchContext, secret_key: str, now: datetime,
+          ttl_seconds: int, max_age_seconds: int) -> str | None:
+    """Sign the same context for another `ttl_seconds` once `token` is in its second half;
+    None before then, and once the LMS launch is older than `max_age_seconds`: an open page
+    stays alive, a kept token does not."""
+    # read() refuses a token that has expired by the moment it is given, so asking about half
+    # a lifetime from now tells whether this token is in its second half.
+    if read(token, secret_key, now + timedelta(seconds=ttl_seconds / 2)) is not None:
+        return None
     if epoch_seconds(now) - context.launched_at >= max_age_seconds:
         return None
     return issue(context, secret_key, now, ttl_seconds)

@@ -13,7 +13,7 @@ from .. import live
 from ..clock import utcnow
 from ..domain.queue import usual_hours_label
 from ..domain.session_states import Status
-from ..launch_context import read, renew
+from ..launch_context import renew
 from ..models import Message, TutoringSession
 from ..queries.student_sessions import reread, student_session
 from ..queries.transcripts import transcript
@@ -64,17 +64,12 @@ def queue_view(session: TutoringSession, now: datetime) -> dict:
 
 
 def renewed_launch_token(session: TutoringSession, now: datetime) -> str | None:
-    """Return a fresh launch token while the request or chat is open and the page's own
-    token is in its second half; never past LAUNCH_CONTEXT_MAX_AGE_HOURS after the launch."""
-    config = current_app.config
-    ttl = config["LAUNCH_CONTEXT_TTL_SECONDS"]
+    """Return a fresh launch token while the request or chat is open (see launch_context.renew)."""
     if session.status not in (Status.WAITING, Status.ACTIVE):
         return None
-    # read() refuses a token that has expired by the moment it is given, so asking about half
-    # a lifetime from now tells whether this token is in its second half.
-    if read(g.launch_token, config["SECRET_KEY"], now + timedelta(seconds=ttl / 2)) is not None:
-        return None
-    return renew(g.launch, config["SECRET_KEY"], now, ttl,
+    config = current_app.config
+    return renew(g.launch_token, g.launch, config["SECRET_KEY"], now,
+                 config["LAUNCH_CONTEXT_TTL_SECONDS"],
                  config["LAUNCH_CONTEXT_MAX_AGE_HOURS"] * 3600)
 
 

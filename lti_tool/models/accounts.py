@@ -45,6 +45,12 @@ class Account(UserMixin, db.Model):
         """The name a student sees for their tutor."""
         return self.name.split()[0] if self.name.strip() else "Your tutor"
 
+    @property
+    def chat_name(self) -> str:
+        """How a tutor signs chat messages: first name and last initial ("Joanetta L.")."""
+        parts = self.name.split()
+        return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else self.first_name
+
 
 class SignInFailure(db.Model):
     """A failed sign-in, counted per email and per address to slow password guessing."""

@@ -219,7 +219,7 @@ def _session(course: Course, student: LmsUser, tutor: Account, subject: Subject,
 def _messages(session: TutoringSession, student: LmsUser, tutor: Account, exchange: Exchange,
               rng: random.Random) -> None:
     names = {"student": student.given_name or "Student",
-             "tutor": f"{tutor.name.split()[0]} {tutor.name.split()[-1][0]}."}
+             "tutor": tutor.chat_name}
     sent = session.started_at + timedelta(seconds=rng.randint(10, 40))
     for seq, (role, body) in enumerate(exchange.lines, start=1):
         db.session.add(Message(session_id=session.id, seq=seq, author_role=role,

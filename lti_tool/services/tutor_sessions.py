@@ -12,6 +12,7 @@ from ..domain.events import SessionEnded, SessionRated, SessionStarted
 from ..domain.session_states import Action, IllegalTransition, Status, next_status
 from ..extensions import db
 from ..models import Account, Message, SessionReport, TutoringSession, TutorSubject
+from ..queries.tutor_console import unfinished_session_of
 from . import events
 from .help_requests import QUEUE, session_channel
 from .tutoring_errors import Conflict, Invalid
@@ -25,16 +26,6 @@ COMMENT_MAX = 1000
 def covers(tutor: Account, subject_id: int) -> bool:
     """Whether the tutor covers the subject."""
     return db.session.get(TutorSubject, (tutor.id, subject_id)) is not None
-
-
-def unfinished_session_of(tutor: Account) -> TutoringSession | None:
-    """Return the tutor's active session or the ended one still waiting for its diagnosis."""
-    # Read afresh: live checks call this repeatedly in one request, and loaded objects are
-    # not expired on commit, so a session the student has just ended would still look active.
-    return db.session.execute(
-        db.select(TutoringSession).filter_by(busy_tutor_id=tutor.id)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
 
 
 def accept_session(session_id: int, tutor: Account, now: datetime) -> TutoringSession:

@@ -1,7 +1,5 @@
 """The tutor console: availability, the queue of waiting students, the tutor's own figures."""
 
-import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import (
@@ -21,14 +19,14 @@ from ..clock import utcnow
 from ..domain.barriers import barrier_name
 from ..domain.diagnosis import MASTERY, REASSESSMENT
 from ..domain.session_length import length_minutes
-from ..domain.session_states import Status
 from ..domain.tutor_efficacy import efficacy
-from ..models import Account, TutoringSession
+from ..models import Account
+from ..queries.tutor_console import Console, console_of, wait_minutes
 from ..queries.tutor_efficacy import student_diagnoses, tutor_sessions
-from ..queries.tutoring import QueueEntry, first_name, tutor_queue
+from ..queries.tutoring import first_name
 from ..services.help_requests import QUEUE
 from ..services.tutor_presence import record_heartbeat, set_available
-from ..services.tutor_sessions import accept_session, unfinished_session_of
+from ..services.tutor_sessions import accept_session
 from ..services.tutoring_errors import Conflict
 from .access import tutor_required
 
@@ -42,41 +40,14 @@ def _no_store(response):
     return response
 
 
-@dataclass(frozen=True)
-class Console:
-    """What the console shows live: the waiting requests and the tutor's unfinished session."""
-
-    entries: list[QueueEntry]
-    unfinished: TutoringSession | None
-    version: str
-
-    @property
-    def needs_diagnosis(self) -> bool:
-        return self.unfinished is not None and self.unfinished.status == Status.ENDED
-
-
-def _console(tutor: Account) -> Console:
-    entries = tutor_queue(tutor.id)
-    unfinished = unfinished_session_of(tutor)
-    # What the page shows besides the ticking waits: the requests, and what the tutor is busy with.
-    state = [str(e.session_id) for e in entries]
-    state.append(f"{unfinished.id}:{unfinished.status}" if unfinished else "free")
-    version = hashlib.sha256(",".join(state).encode()).hexdigest()[:16]
-    return Console(entries, unfinished, version)
-
-
-def _wait_minutes(entry: QueueEntry, now: datetime) -> int:
-    return max(int((now - entry.requested_at).total_seconds() // 60), 0)
-
-
 def _queue_context(console: Console, now: datetime) -> dict:
-    return {"console": console, "now": now, "wait_minutes": _wait_minutes,
+    return {"console": console, "now": now, "wait_minutes": wait_minutes,
             "first_name": first_name}
 
 
 def _render_console(tutor: Account, now: datetime, error: str | None = None, status=200):
     return render_template("tutor/console.html", tutor=tutor, error=error,
-                           **_queue_context(_console(tutor), now)), status
+                           **_queue_context(console_of(tutor), now)), status
 
 
 @bp.get("/")
@@ -106,18 +77,18 @@ def queue_updates():
     record_heartbeat(tutor, utcnow())
 
     def changed() -> Console | None:
-        latest = _console(tutor)
+        latest = console_of(tutor)
         return latest if latest.version != seen else None
 
     wait = current_app.config["LIVE_WAIT_SECONDS"]
-    latest = live.wait_for([QUEUE], changed, wait) or _console(tutor)
+    latest = live.wait_for([QUEUE], changed, wait) or console_of(tutor)
     now = utcnow()
     return jsonify(
         version=latest.version,
         busy=latest.unfinished is not None,
         entries=[{"id": e.session_id, "first_name": e.first_name, "course": e.course,
                   "subject": e.subject, "topic": e.topic, "question": e.question,
-                  "wait_minutes": _wait_minutes(e, now)} for e in latest.entries],
+                  "wait_minutes": wait_minutes(e, now)} for e in latest.entries],
         html=render_template("tutor/_queue.html", **_queue_context(latest, now)),
     )
 

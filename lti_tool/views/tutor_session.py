@@ -19,7 +19,7 @@ from ..clock import utcnow
 from ..domain.barriers import BARRIERS, BY_KEY, barrier_name
 from ..domain.diagnosis import MASTERY, PREREQUISITE, REASSESSMENT, DiagnosisInvalid
 from ..domain.session_states import Status
-from ..models import Account, Message, TutoringSession
+from ..models import Message, TutoringSession
 from ..queries.student_sessions import tutor_session
 from ..queries.transcripts import transcript
 from ..queries.tutoring import (
@@ -45,12 +45,6 @@ def _load(session_id: int) -> TutoringSession:
     if session is None:
         abort(404)
     return session
-
-
-def author_name(tutor: Account) -> str:
-    """Return how the tutor signs messages: first name and last initial ("Joanetta L.")."""
-    parts = tutor.name.split()
-    return f"{parts[0]} {parts[-1][0]}." if len(parts) > 1 else tutor.first_name
 
 
 def _as_json(session: TutoringSession, message: Message) -> dict:
@@ -100,7 +94,7 @@ def send_message(session_id: int):
     session = _load(session_id)
     body = request.form.get("body")
     try:
-        message = post_message(session, "tutor", author_name(current_user), body,
+        message = post_message(session, "tutor", current_user.chat_name, body,
                                request.form.get("client_key") or None,
                                ChatLimits.from_config(current_app.config), utcnow())
     except TutoringError as exc:

@@ -24,15 +24,23 @@ def open_launch(token: str | None, secret_key: str, now: datetime) -> OpenLaunch
     context = read(token, secret_key, now) if token else None
     if context is None:
         return None
-    platform = db.session.get(Platform, context.platform_id)
-    deployment = db.session.get(Deployment, context.deployment_id)
-    user = db.session.get(LmsUser, context.user_id)
-    if platform is None or deployment is None or user is None:
+    # One round trip for what every LTI request needs: this runs on each page and each poll.
+    row = db.session.execute(
+        db.select(Platform, Deployment, LmsUser, Course)
+        .join(Deployment, Deployment.platform_id == Platform.id)
+        .join(LmsUser, LmsUser.platform_id == Platform.id)
+        .outerjoin(Course, (Course.id == context.course_id)
+                   & (Course.deployment_id == Deployment.id))
+        .where(Platform.id == context.platform_id, Deployment.id == context.deployment_id,
+               LmsUser.id == context.user_id)
+    ).one_or_none()
+    if row is None:
         return None
+    platform, deployment, user, course = row
     return OpenLaunch(
         context=context,
         platform=platform,
         user=user,
-        course=db.session.get(Course, context.course_id) if context.course_id else None,
+        course=course,
         enabled=platform.enabled and deployment.status == "approved",
     )

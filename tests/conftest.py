@@ -22,6 +22,7 @@ from lti_tool.models import LmsUser
 from lti_tool.sandbox.registration import new_key_pair
 from lti_tool.settings import BaseSettings
 from tests.platform_fixture import TestPlatform
+from tests.tutoring_factories import make_subject, sign_in_tutor
 
 TOOL = "https://tool.test"
 
@@ -140,6 +141,23 @@ def server_time_zone():
 
         yield use
     time.tzset()
+
+
+@pytest.fixture
+def answer_at_once(app):
+    """Live long-polls look once and answer: no test waits for news."""
+    app.config["LIVE_WAIT_SECONDS"] = 0
+
+
+@pytest.fixture
+def algebra(app):
+    return make_subject("Algebra")
+
+
+@pytest.fixture
+def joanetta(app, algebra):
+    """A tutor covering Algebra, signed in through the real sign-in in a browser of her own."""
+    return sign_in_tutor(app, "joanetta@tutors.example.org", algebra, name="Joanetta Lopez")
 
 
 def form_fields(html: str) -> dict[str, str]:

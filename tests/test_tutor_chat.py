@@ -15,24 +15,12 @@ from tests.tutoring_factories import (
     fresh,
     make_school,
     make_student,
-    make_subject,
     sign_in_tutor,
 )
 
-
-@pytest.fixture(autouse=True)
-def _answer_at_once(app):
-    app.config["LIVE_WAIT_SECONDS"] = 0  # long-polls check once and answer
+pytestmark = pytest.mark.usefixtures("answer_at_once")
 
 
-@pytest.fixture
-def algebra(app):
-    return make_subject("Algebra")
-
-
-@pytest.fixture
-def joanetta(app, algebra):
-    return sign_in_tutor(app, "joanetta@tutors.example.org", algebra, name="Joanetta Lopez")
 
 
 @pytest.fixture

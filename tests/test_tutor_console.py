@@ -23,25 +23,14 @@ from tests.tutoring_factories import (
     sign_in_tutor,
 )
 
+pytestmark = pytest.mark.usefixtures("answer_at_once")
 
-@pytest.fixture(autouse=True)
-def _answer_at_once(app):
-    app.config["LIVE_WAIT_SECONDS"] = 0  # long-polls check once and answer
+
 
 
 @pytest.fixture
 def course(app):
     return make_school(students=0).course
-
-
-@pytest.fixture
-def algebra(app):
-    return make_subject("Algebra")
-
-
-@pytest.fixture
-def joanetta(app, algebra):
-    return sign_in_tutor(app, "joanetta@tutors.example.org", algebra, name="Joanetta Lopez")
 
 
 def test_queue_shows_the_tutors_subjects_oldest_first_with_the_first_name_only(

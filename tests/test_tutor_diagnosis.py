@@ -15,7 +15,6 @@ from tests.tutoring_factories import (
     fresh,
     make_school,
     make_student,
-    make_subject,
     sign_in_tutor,
 )
 
@@ -23,16 +22,6 @@ from tests.tutoring_factories import (
 @pytest.fixture
 def course(app):
     return make_school(students=0).course
-
-
-@pytest.fixture
-def algebra(app):
-    return make_subject("Algebra")
-
-
-@pytest.fixture
-def joanetta(app, algebra):
-    return sign_in_tutor(app, "joanetta@tutors.example.org", algebra, name="Joanetta Lopez")
 
 
 def ended(tutor: Tutor, session: TutoringSession) -> str:

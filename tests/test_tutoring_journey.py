@@ -11,10 +11,9 @@ from lti_tool.models import Course, Diagnosis, Topic, TutoringSession
 from tests.platform_fixture import TOOL
 from tests.tutoring_factories import Tutor, make_subject, make_tutor
 
+pytestmark = pytest.mark.usefixtures("answer_at_once")
 
-@pytest.fixture(autouse=True)
-def answer_at_once(app):
-    app.config["LIVE_WAIT_SECONDS"] = 0
+
 
 
 class Student:

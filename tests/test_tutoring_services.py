@@ -14,7 +14,7 @@ from lti_tool.services.diagnoses import record_diagnosis
 from lti_tool.services.help_requests import HelpRequest, request_help
 from lti_tool.services.tutor_sessions import accept_session, end_session, rate_session
 from lti_tool.services.tutoring_errors import AlreadyOpen, Conflict
-from tests.tutoring_factories import make_school, make_subject, make_tutor
+from tests.tutoring_factories import make_school, make_tutor
 
 LIMITS = ChatLimits(max_chars=2000, rate_count=1000, rate_seconds=5)
 
@@ -22,11 +22,6 @@ LIMITS = ChatLimits(max_chars=2000, rate_count=1000, rate_seconds=5)
 @pytest.fixture
 def school(app):
     return make_school(students=2)
-
-
-@pytest.fixture
-def algebra(app):
-    return make_subject("Algebra")
 
 
 def ask(school, algebra, student=0, now=None):

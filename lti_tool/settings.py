@@ -96,6 +96,22 @@ class BaseSettings:
     JOB_LEASE_SECONDS = _int("JOB_LEASE_SECONDS", 300)
     WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "2"))
 
+    # LMS services (Names and Roles, Assignment and Grade Services).
+    # Tries per call for 429, 5xx and network failures, and the backoff between them.
+    LMS_RETRY_MAX_TRIES = _int("LMS_RETRY_MAX_TRIES", 5)
+    LMS_RETRY_BASE_SECONDS = float(_env("LMS_RETRY_BASE_SECONDS", "1"))
+    LMS_RETRY_MAX_WAIT_SECONDS = float(_env("LMS_RETRY_MAX_WAIT_SECONDS", "60"))
+    # A cached service token is replaced this long before it expires.
+    SERVICE_TOKEN_MARGIN_SECONDS = _int("SERVICE_TOKEN_MARGIN_SECONDS", 60)
+    # Opening the portal queues a roster sync when the roster is older than this.
+    ROSTER_MAX_AGE_MINUTES = _int("ROSTER_MAX_AGE_MINUTES", 15)
+    # Members per page asked of the LMS (Canvas gives at most 50).
+    ROSTER_PAGE_SIZE = _int("ROSTER_PAGE_SIZE", 50)
+    # The worker refreshes the rosters of courses launched within ROSTER_ACTIVE_DAYS, every
+    # ROSTER_REFRESH_MINUTES.
+    ROSTER_REFRESH_MINUTES = _int("ROSTER_REFRESH_MINUTES", 360)
+    ROSTER_ACTIVE_DAYS = _int("ROSTER_ACTIVE_DAYS", 30)
+
     # The tool's own sign-in (tutors, service admins).
     ACCOUNT_IDLE_MINUTES = _int("ACCOUNT_IDLE_MINUTES", 30)
     SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)

@@ -49,6 +49,11 @@ class TestPlatform:
         self.jwks_fetches = 0
         self.jwks_status = 200
         self.record = None
+        # Answers to give instead of the real ones, first match first: (method, url part,
+        # status, headers). Every service request is logged in `service_calls`.
+        self.faults: list[tuple[str, str, int, dict]] = []
+        self.service_calls: list[tuple[str, str]] = []
+        self.token_requests: list[dict] = []
 
     @classmethod
     def register(cls, app, client, network, key_pair, *, issuer="https://lms.test",
@@ -85,14 +90,96 @@ class TestPlatform:
             return 200, {"Content-Type": "application/json"}, json.dumps(self.platform.jwks())
 
         def token(request):
+            form = dict(parse_qsl(request.body))
+            self.token_requests.append(form)
+            fault = self._fault("POST", request.url)
+            if fault:
+                return fault
             try:
-                body = self.platform.issue_token(dict(parse_qsl(request.body)))
+                body = self.platform.issue_token(form)
             except PlatformError as exc:
                 return exc.status, {}, json.dumps({"error": str(exc)})
             return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
         self.network.add_callback(responses.GET, self.platform.jwks_url, callback=jwks)
         self.network.add_callback(responses.POST, self.platform.token_url, callback=token)
+        self._serve_services()
+
+    def fail(self, method: str, url_part: str, status: int, headers: dict | None = None,
+             times: int = 1) -> None:
+        """Answer the next `times` requests whose URL contains `url_part` with `status`."""
+        self.faults += [(method, url_part, status, headers or {})] * times
+
+    def _fault(self, method: str, url: str):
+        for index, (m, part, status, headers) in enumerate(self.faults):
+            if m == method and part in url:
+                del self.faults[index]
+                return status, headers, json.dumps({"error": f"injected {status}"})
+        return None
+
+    def _serve_services(self) -> None:
+        """NRPS and AGS of the course, as the sandbox platform implements them."""
+        platform = self.platform
+        base = re.escape(platform.lineitems_url)
+
+        def answer(handler):
+            def callback(request):
+                self.service_calls.append((request.method, request.url))
+                fault = self._fault(request.method, request.url)
+                if fault:
+                    return fault
+                try:
+                    status, headers, body = handler(request)
+                except PlatformError as exc:
+                    return exc.status, {}, json.dumps({"error": str(exc)})
+                text = "" if body is None else json.dumps(body)
+                return status, {"Content-Type": "application/json", **headers}, text
+
+            return callback
+
+        def auth(request):
+            return request.headers.get("Authorization")
+
+        def query(request):
+            return dict(parse_qsl(urlsplit(request.url).query))
+
+        def memberships(request):
+            args = query(request)
+            body, next_url = platform.memberships(
+                auth(request), int(args.get("page", 1)),
+                int(args["limit"]) if "limit" in args else None)
+            return 200, {"Link": f'<{next_url}>; rel="next"'} if next_url else {}, body
+
+        def lineitems(request):
+            if request.method == "POST":
+                return 201, {}, platform.create_lineitem(auth(request), json.loads(request.body))
+            args = query(request)
+            return 200, {}, platform.lineitems(auth(request), args.get("tag"),
+                                               args.get("resource_id"))
+
+        def item_url(request, service: str) -> str:
+            parts = urlsplit(request.url)
+            path = parts.path.removesuffix("/" + service)
+            return platform.lineitem_url(path.rsplit("/", 2)[-2])
+
+        def scores(request):
+            platform.post_score(auth(request), item_url(request, "scores"),
+                                json.loads(request.body))
+            return 204, {}, None
+
+        def results(request):
+            return 200, {}, platform.results(auth(request), item_url(request, "results"),
+                                             query(request).get("user_id"))
+
+        routes = [
+            (responses.GET, re.escape(platform.memberships_url) + r"(\?.*)?$", memberships),
+            (responses.GET, base + r"(\?.*)?$", lineitems),
+            (responses.POST, base + r"(\?.*)?$", lineitems),
+            (responses.POST, base + r"/[^/?]+/lineitem/scores(\?.*)?$", scores),
+            (responses.GET, base + r"/[^/?]+/lineitem/results(\?.*)?$", results),
+        ]
+        for method, pattern, handler in routes:
+            self.network.add_callback(method, re.compile(pattern), callback=answer(handler))
 
     # Browser steps -----------------------------------------------------------------------
     def login(self, user_id="student-01", *, params=None, **hint):

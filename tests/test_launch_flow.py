@@ -27,14 +27,19 @@ def test_launch_records_user_course_membership_link_and_service_endpoints(lms):
     course = db.session.execute(db.select(Course)).scalar_one()
     membership = db.session.execute(db.select(Membership)).scalar_one()
     link = db.session.execute(db.select(ResourceLink)).scalar_one()
-    assert (user.name, user.email, user.timezone) == (
-        "Ben Baker", "ben.baker@demo.example", "America/New_York"
-    )
+    # A student's address is not kept: only instructors and TAs receive mail (alerts).
+    assert (user.name, user.email, user.timezone) == ("Ben Baker", None, "America/New_York")
     assert course.context_id == "demo-course-101"
     assert course.nrps_url == lms.platform.memberships_url
     assert course.ags_lineitems_url == lms.platform.lineitems_url
     assert membership.user_id == user.id and membership.course_id == course.id
     assert link.link_id == "course-nav" and link.return_url == "https://lms.test/"
+
+
+def test_instructor_launch_keeps_the_address_alerts_go_to(lms):
+    lms.launch("instructor-2")
+    user = db.session.execute(db.select(LmsUser).filter_by(sub="instructor-2")).scalar_one()
+    assert user.email == "tom.okoye@demo.example"
 
 
 def test_a_topic_link_carries_its_topic_into_the_launch_context(lms, app):

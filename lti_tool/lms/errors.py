@@ -18,3 +18,35 @@ class FetchRefused(Exception):
 
 class RegistrationFailed(Exception):
     """Dynamic registration could not finish; the message is shown to the LMS admin."""
+
+
+class FetchFailed(FetchRefused):
+    """The other side could not be reached or did not answer in time: worth another try."""
+
+
+class LmsServiceError(Exception):
+    """An LMS service call (NRPS, AGS, tokens) that did not succeed, with the LMS's words."""
+
+    def __init__(self, what: str, status: int | None = None, lms_message: str = "") -> None:
+        detail = f" ({status})" if status else ""
+        said = f": {lms_message}" if lms_message else ""
+        super().__init__(f"{what}{detail}{said}")
+        self.status = status
+        self.lms_message = lms_message
+
+
+class ServiceNotOffered(LmsServiceError):
+    """The course's launches never carried this service's endpoint."""
+
+
+class LmsUnavailable(LmsServiceError):
+    """The LMS was unreachable, throttled us or failed with 5xx on every try."""
+
+
+class LmsRefused(LmsServiceError):
+    """The LMS answered with a 4xx that another try would not change."""
+
+
+class ScopeNotGranted(LmsRefused):
+    """The token endpoint granted fewer scopes than the call needs (the LMS admin has not
+    enabled the service for this tool)."""

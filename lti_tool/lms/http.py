@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from .errors import FetchRefused
+from .errors import FetchFailed, FetchRefused
 from .limits import same_origin
 
 USER_AGENT = "TutoringPortal/0.1 (LTI 1.3 tool)"
@@ -129,7 +129,7 @@ def fetch(
                 stream=True,
             )
         except requests.RequestException as exc:
-            raise FetchRefused(
+            raise FetchFailed(
                 f"could not reach {urlsplit(url).hostname}: {type(exc).__name__}"
             ) from exc
         with response:

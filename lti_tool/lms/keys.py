@@ -25,8 +25,13 @@ class SigningKey:
     private_pem: str
 
 
+def key_secret(config: dict) -> str:
+    """Return the secret that seals secrets at rest."""
+    return config.get("KEY_ENCRYPTION_SECRET") or config["SECRET_KEY"]
+
+
 def secret_box(secret: str) -> Fernet:
-    """Return the cipher that seals secrets at rest (private keys, TOTP secrets)."""
+    """Return the cipher that seals secrets at rest (private keys, TOTP secrets, tokens)."""
     derived = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=b"tool-key-encryption", info=b"tool-keys"
     ).derive(secret.encode())

@@ -1,9 +1,10 @@
 """Typed models, one module per aggregate."""
 
 from .accounts import Account, SignInFailure
+from .gradebook import LineItemResult, MasteryScore
 from .jobs import Job
 from .launch_state import LaunchState
-from .lti import Deployment, Invitation, Platform, PlatformKeyCache, ToolKey
+from .lti import Deployment, Invitation, Platform, PlatformKeyCache, ServiceToken, ToolKey
 from .people import Course, LmsUser, Membership, ResourceLink
 from .tutoring import (
     Diagnosis,
@@ -25,12 +26,15 @@ __all__ = [
     "Invitation",
     "Job",
     "LaunchState",
+    "LineItemResult",
+    "MasteryScore",
     "LmsUser",
     "Membership",
     "Message",
     "Platform",
     "PlatformKeyCache",
     "ResourceLink",
+    "ServiceToken",
     "SessionReport",
     "SignInFailure",
     "Subject",

@@ -82,6 +82,24 @@ class ToolKey(db.Model):
     retired_at: Mapped[datetime | None]
 
 
+class ServiceToken(db.Model):
+    """A platform's access token for one set of service scopes, shared by every worker."""
+
+    __tablename__ = "service_tokens"
+    # Keyed by registration, not issuer: cloud Canvas schools share an issuer, never a token.
+    __table_args__ = (UniqueConstraint("platform_id", "token_url", "scopes"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"))
+    token_url: Mapped[str] = mapped_column(String(1000))
+    scopes: Mapped[str] = mapped_column(String(1000))  # the requested scopes, sorted
+    access_token_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    granted_scopes: Mapped[str | None] = mapped_column(String(1000))
+    expires_at: Mapped[datetime | None]
+    # Claimed atomically before a token request, so workers do not stampede the LMS.
+    requested_at: Mapped[datetime | None]
+
+
 class Invitation(db.Model):
     """A single-use, expiring link that lets an LMS admin register the tool."""
 

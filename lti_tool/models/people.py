@@ -47,6 +47,16 @@ class Course(db.Model):
     nrps_url: Mapped[str | None] = mapped_column(String(1000))
     ags_lineitems_url: Mapped[str | None] = mapped_column(String(1000))
     ags_scopes: Mapped[list] = mapped_column(JSON, default=list)
+    # The roster from Names and Roles: when the last full sync finished, when one was last
+    # tried or queued, why it failed, and the next page of a sync in progress (a checkpoint).
+    roster_synced_at: Mapped[datetime | None]
+    roster_requested_at: Mapped[datetime | None]
+    roster_error: Mapped[str | None] = mapped_column(String(1000))
+    roster_sync_started_at: Mapped[datetime | None]
+    roster_next_url: Mapped[str | None] = mapped_column(String(1000))
+    # Send exit-ticket results to the LMS gradebook (an instructor's choice, off by default).
+    sends_mastery_scores: Mapped[bool] = mapped_column(default=False)
+    last_launch_at: Mapped[datetime | None] = mapped_column(index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @property
@@ -67,6 +77,10 @@ class Membership(db.Model):
     roles: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="Active")
     is_test_user: Mapped[bool] = mapped_column(default=False)
+    # Set by the roster sync that started at this time and saw the member; a member a full
+    # sync did not see has left the course: marked with removed_at, never deleted.
+    roster_seen_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     user: Mapped[LmsUser] = relationship()

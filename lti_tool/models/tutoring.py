@@ -45,6 +45,10 @@ class Topic(db.Model):
     # placement (Deep Linking), lineitem (our AGS line item) or instructor (the portal's list)
     source: Mapped[str] = mapped_column(String(20), default="instructor")
     retired: Mapped[bool] = mapped_column(default=False)
+    # The tool's own gradebook column for this topic's exit-ticket mastery, when there is one.
+    lineitem_url: Mapped[str | None] = mapped_column(String(1000))
+    # A topic merged into another is retired and points at the one that carries on.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

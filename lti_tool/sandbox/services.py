@@ -41,11 +41,18 @@ class PlatformServices:
     gradebook: Gradebook
     registration: PlatformRegistration
     tool: ToolSide
+    # Moodle's line item URLs carry a query string (`?type_id=3`); set one to act like it.
+    lineitem_query: str = ""
+
+    def lineitem_url(self, item: str) -> str:
+        """Return a line item's URL as this LMS writes it."""
+        url = f"{self.lineitems_url}/{item}/lineitem"
+        return f"{url}?{self.lineitem_query}" if self.lineitem_query else url
 
     def seed_lineitem(self, topic: str) -> None:
         # Columns the tool created earlier, so the demo gradebook is not empty.
         slug = topic.lower().replace(" ", "-")
-        item_id = f"{self.lineitems_url}/{slug}"
+        item_id = self.lineitem_url(slug)
         self.gradebook.lineitems[item_id] = {
             "id": item_id,
             "label": f"Tutoring mastery: {topic}",
@@ -120,18 +127,24 @@ class PlatformServices:
         next_url = f"{self.memberships_url}?{urlencode({'page': page + 1, 'limit': size})}"
         return body, next_url if more else None
 
-    def lineitems(self, authorization: str | None) -> list[dict]:
-        """The line items this tool created in the course."""
+    def lineitems(self, authorization: str | None, tag: str | None = None,
+                  resource_id: str | None = None) -> list[dict]:
+        """The line items this tool created in the course, filtered as AGS allows."""
         self._require(authorization, (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY))
         with self.gradebook.lock:
-            return list(self.gradebook.lineitems.values())
+            items = list(self.gradebook.lineitems.values())
+        return [
+            i for i in items
+            if (tag is None or i.get("tag") == tag)
+            and (resource_id is None or i.get("resourceId") == resource_id)
+        ]
 
     def create_lineitem(self, authorization: str | None, body: dict) -> dict:
         """Create a gradebook column."""
         self._require(authorization, (SCOPE_LINEITEM,))
         if not body.get("label") or not isinstance(body.get("scoreMaximum"), int | float):
             raise PlatformError("a line item needs a label and a numeric scoreMaximum")
-        item_id = f"{self.lineitems_url}/{uuid.uuid4().hex[:12]}"
+        item_id = self.lineitem_url(uuid.uuid4().hex[:12])
         item = {**body, "id": item_id}
         with self.gradebook.lock:
             self.gradebook.lineitems[item_id] = item
@@ -149,13 +162,17 @@ class PlatformServices:
                 raise PlatformError("score timestamp is not newer than the last one", 409)
             history.append(score)
 
-    def results(self, authorization: str | None, lineitem_id: str) -> list[dict]:
-        """The latest score of every user on a line item."""
+    def results(self, authorization: str | None, lineitem_id: str,
+                user_id: str | None = None) -> list[dict]:
+        """The latest score of every user (or of one) on a line item."""
         self._require(authorization, (SCOPE_RESULT_READONLY,))
         with self.gradebook.lock:
+            if lineitem_id not in self.gradebook.lineitems:
+                raise PlatformError("unknown line item", 404)
             latest: dict[str, dict] = {}
             for score in self.gradebook.scores.get(lineitem_id, []):
-                latest[score["userId"]] = score
+                if user_id is None or score["userId"] == user_id:
+                    latest[score["userId"]] = score
         return [
             {
                 "id": f"{lineitem_id}/results/{user}",

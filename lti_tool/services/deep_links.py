@@ -5,9 +5,8 @@ import logging
 from ..extensions import db
 from ..launch_context import LaunchContext
 from ..lms.deep_linking import TutoringLink, deep_linking_response
-from ..lms.keys import signing_key
+from ..lms.keys import key_secret, signing_key
 from ..models import Deployment, Platform
-from .tool_keys import key_secret
 
 log = logging.getLogger(__name__)
 

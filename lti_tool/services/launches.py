@@ -113,7 +113,7 @@ def _timezone(value) -> str | None:
 
 def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> LaunchContext:
     body = validated.claims
-    user = _record_user(validated.platform, body, now)
+    user = _record_user(validated.platform, body, now, keep_email=audience.staff)
     return_url = bounded_url(_claim(body, claims.LAUNCH_PRESENTATION).get("return_url"))
     # Both are signed by the platform, so their origins may frame our pages (a Canvas school's
     # own domain is learnt this way).
@@ -121,7 +121,7 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
         _learn_frame_origin(validated.platform, url)
     course = topic = None
     if claims.CONTEXT in body:
-        course = _record_course(validated, body)
+        course = _record_course(validated, body, now)
         _record_membership(course, user, body, audience)
         _record_resource_link(course, body, return_url)
         topic = _linked_topic(course, _claim(body, claims.CUSTOM).get(TOPIC_PARAMETER))
@@ -153,27 +153,27 @@ def _linked_topic(course: Course, value: object) -> Topic | None:
     return topic
 
 
-def _record_user(platform: Platform, body: dict, now: datetime) -> LmsUser:
-    return _upsert(
-        LmsUser,
-        {"platform_id": platform.id, "sub": body["sub"]},
-        {
-            "name": _text(body.get("name")),
-            "given_name": _text(body.get("given_name")),
-            "family_name": _text(body.get("family_name")),
-            "email": _text(body.get("email")),
-            "timezone": _timezone(_claim(body, claims.CUSTOM).get("timezone")),
-            "last_launch_at": now,
-        },
-    )
+def _record_user(platform: Platform, body: dict, now: datetime, keep_email: bool) -> LmsUser:
+    values = {
+        "name": _text(body.get("name")),
+        "given_name": _text(body.get("given_name")),
+        "family_name": _text(body.get("family_name")),
+        "timezone": _timezone(_claim(body, claims.CUSTOM).get("timezone")),
+        "last_launch_at": now,
+    }
+    if keep_email:
+        # Only instructors' and TAs' addresses are kept: alerts are delivered to them.
+        values["email"] = _text(body.get("email"))
+    return _upsert(LmsUser, {"platform_id": platform.id, "sub": body["sub"]}, values)
 
 
-def _record_course(validated: ValidatedLaunch, body: dict) -> Course:
+def _record_course(validated: ValidatedLaunch, body: dict, now: datetime) -> Course:
     context = body[claims.CONTEXT]
     values = {
         "platform_id": validated.platform.id,
         "title": _text(context.get("title")),
         "label": _text(context.get("label")),
+        "last_launch_at": now,  # the worker keeps the rosters of recently used courses fresh
     }
     # Service endpoints are kept for calls outside a launch (roster sync, scores).
     nrps, ags = _claim(body, claims.NRPS), _claim(body, claims.AGS)

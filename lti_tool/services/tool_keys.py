@@ -4,15 +4,10 @@ import logging
 from datetime import datetime, timedelta
 
 from ..extensions import db
-from ..lms.keys import current_key, new_key, public_jwk, published_keys
+from ..lms.keys import current_key, key_secret, new_key, public_jwk, published_keys
 from ..models import ToolKey
 
 log = logging.getLogger(__name__)
-
-
-def key_secret(config: dict) -> str:
-    """Return the secret that encrypts and decrypts private keys."""
-    return config.get("KEY_ENCRYPTION_SECRET") or config["SECRET_KEY"]
 
 
 def generate_key(config: dict) -> tuple[ToolKey, bool]:

@@ -11,9 +11,8 @@ from sqlalchemy import or_
 
 from ..clock import epoch_seconds
 from ..extensions import db
-from ..lms.keys import secret_box
+from ..lms.keys import key_secret, secret_box
 from ..models import Account
-from .tool_keys import key_secret
 
 log = logging.getLogger(__name__)
 

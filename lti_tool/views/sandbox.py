@@ -86,25 +86,31 @@ def lineitems(context_id: str):
     auth = request.headers.get("Authorization")
     if request.method == "POST":
         return jsonify(platform.create_lineitem(auth, request.get_json(force=True))), 201
-    return jsonify(platform.lineitems(auth))
+    return jsonify(
+        platform.lineitems(auth, request.args.get("tag"), request.args.get("resource_id"))
+    )
 
 
-@bp.post("/courses/<context_id>/lineitems/<item>/scores")
+@bp.post("/courses/<context_id>/lineitems/<item>/lineitem/scores")
 def scores(context_id: str, item: str):
     platform = _platform()
     platform.post_score(
         request.headers.get("Authorization"),
-        f"{platform.lineitems_url}/{item}",
+        platform.lineitem_url(item),
         request.get_json(force=True),
     )
     return "", 204
 
 
-@bp.get("/courses/<context_id>/lineitems/<item>/results")
+@bp.get("/courses/<context_id>/lineitems/<item>/lineitem/results")
 def results(context_id: str, item: str):
     platform = _platform()
     return jsonify(
-        platform.results(request.headers.get("Authorization"), f"{platform.lineitems_url}/{item}")
+        platform.results(
+            request.headers.get("Authorization"),
+            platform.lineitem_url(item),
+            request.args.get("user_id"),
+        )
     )
 
 

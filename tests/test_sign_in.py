@@ -1,5 +1,7 @@
 """Tutors and service admins sign in with a password and, where required, a one-time code."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -93,6 +95,21 @@ def test_sixth_attempt_for_an_email_waits_even_with_the_right_password(client, m
     assert response.headers["Retry-After"] == "900"
     make_account("other@example.edu", tutor=True)
     assert location(sign_in(client, "other@example.edu", PASSWORD)) == "/tutor/"
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit(app, make_account):
+    make_account(TUTOR, tutor=True)
+    start = threading.Barrier(12)
+
+    def guess() -> int:
+        client = app.test_client()
+        start.wait()
+        return submit_password(client, TUTOR, "wrong-password").status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda _: guess(), range(12)))
+    # How many go ahead depends on how the attempts interleave; never more than the limit.
+    assert statuses.count(401) <= 5 and statuses.count(429) == 12 - statuses.count(401)
 
 
 def test_signing_in_forgets_the_emails_failures(client, make_account):

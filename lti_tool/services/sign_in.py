@@ -1,7 +1,9 @@
 """Check passwords for the tool's own sign-in and slow guessing, counted in the database."""
 
 import hashlib
+import hmac
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..domain.sign_in_limits import minutes_to_wait
@@ -12,17 +14,27 @@ from .accounts import authenticate, load_account
 log = logging.getLogger(__name__)
 
 
-def _key(kind: str, value: str) -> str:
-    # Hashed so the table never holds an email address or a client address.
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt, counted before it is checked; `wait` > 0 when it was refused."""
+
+    row_ids: tuple[int, ...]
+    wait: int
 
 
-def _email_key(email: str) -> str:
-    return _key("email", email.strip().lower())
+def _key(kind: str, value: str, config: dict) -> str:
+    # Keyed with the app's secret, so the table never holds an email or client address, and
+    # a copy of it cannot be matched against a list of likely addresses.
+    secret = hmac.new(config["SECRET_KEY"].encode(), b"sign-in-failures", hashlib.sha256)
+    return hmac.new(secret.digest(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def _address_key(address: str | None) -> str:
-    return _key("addr", address or "unknown")
+def _email_key(email: str, config: dict) -> str:
+    return _key("email", email.strip().lower(), config)
+
+
+def _address_key(address: str | None, config: dict) -> str:
+    return _key("addr", address or "unknown", config)
 
 
 def _may_sign_in(account: Account | None) -> bool:
@@ -41,15 +53,29 @@ def account_signing_in(account_id: object) -> Account | None:
     return account if _may_sign_in(account) else None
 
 
-def wait_minutes(email: str, address: str | None, config: dict, now: datetime) -> int:
-    """Return how many minutes this email or address must wait before trying again (0: none)."""
+def begin_attempt(email: str, address: str | None, config: dict, now: datetime) -> Attempt:
+    """Count an attempt against the email and the address before it is checked, so a burst
+    of parallel guesses cannot all pass the limit; refuse it (and uncount it) when over.
+
+    Each attempt is committed before it counts the others: the n-th to commit sees at least
+    n attempts, so at most the limit go ahead however many arrive at once."""
     window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
-    limits = (
-        (_email_key(email), config["SIGN_IN_MAX_FAILURES"]),
-        (_address_key(address), config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]),
-    )
-    return max(minutes_to_wait(_failure_times(key, now - window), limit, window, now)
+    # Purging here keeps the table small without a scheduled job.
+    db.session.execute(db.delete(SignInFailure).where(SignInFailure.at <= now - window))
+    keys = (_email_key(email, config), _address_key(address, config))
+    rows = [SignInFailure(key=key, at=now) for key in keys]
+    db.session.add_all(rows)
+    db.session.commit()
+    attempt_ids = tuple(row.id for row in rows)
+    limits = zip(keys, (config["SIGN_IN_MAX_FAILURES"],
+                        config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]), strict=True)
+    # This attempt is among the counted ones: it may go ahead while the count is within limit.
+    wait = max(minutes_to_wait(_failure_times(key, now - window), limit + 1, window, now)
                for key, limit in limits)
+    if wait:
+        attempt_passed(Attempt(attempt_ids, wait))
+        log.info("sign-in refused: too many failures")
+    return Attempt(attempt_ids, wait)
 
 
 def _failure_times(key: str, since: datetime) -> list[datetime]:
@@ -58,21 +84,16 @@ def _failure_times(key: str, since: datetime) -> list[datetime]:
     ).scalars())
 
 
-def record_failure(email: str, address: str | None, config: dict, now: datetime) -> None:
-    """Count a wrong password or code against the email and the address; forget old failures."""
-    window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
-    # Purging here keeps the table small without a scheduled job.
-    db.session.execute(db.delete(SignInFailure).where(SignInFailure.at <= now - window))
-    db.session.add_all([SignInFailure(key=_email_key(email), at=now),
-                        SignInFailure(key=_address_key(address), at=now)])
+def attempt_passed(attempt: Attempt) -> None:
+    """Uncount an attempt whose password or code was right (a wrong one stays counted)."""
+    db.session.execute(db.delete(SignInFailure).where(SignInFailure.id.in_(attempt.row_ids)))
     db.session.commit()
-    log.info("sign-in failure recorded")
 
 
-def record_success(account: Account) -> None:
+def record_success(account: Account, config: dict) -> None:
     """Forget the email's failures once every factor has passed; the address keeps its count."""
     db.session.execute(db.delete(SignInFailure).where(
-        SignInFailure.key == _email_key(account.email)))
+        SignInFailure.key == _email_key(account.email, config)))
     db.session.commit()
     log.info("account %s signed in", account.id)
 

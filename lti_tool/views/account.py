@@ -1,6 +1,5 @@
 """The tool's own sign-in for tutors and service admins: a password, then a one-time code."""
 
-import logging
 
 from flask import (
     Blueprint,
@@ -23,7 +22,6 @@ from .access import PENDING_ACCOUNT, end_sign_in, expire_idle_sign_in, mark_acti
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 bp.before_app_request(expire_idle_sign_in)
-log = logging.getLogger(__name__)
 
 WRONG_PASSWORD = "That email and password do not match a service admin or tutor account."
 WRONG_CODE = "That code did not work. Enter the code your app shows now; each code works once."
@@ -43,14 +41,15 @@ def login():
     if request.method == "GET":
         return render_template("account/login.html", values={}, errors={})
     email = request.form.get("email", "")
-    if wait := _minutes_to_wait(email):
-        return _wait_page(wait)
+    attempt = _begin_attempt(email)
+    if attempt.wait:
+        return _wait_page(attempt.wait)
     account = sign_in.check_password(email, request.form.get("password", ""))
     if account is None:
-        _record_failure(email)
         return render_template(
             "account/login.html", values={"email": email}, errors={"password": WRONG_PASSWORD}
         ), 401
+    sign_in.attempt_passed(attempt)
     # Not signed in yet: only the account id waits in the session for the second step.
     session[PENDING_ACCOUNT] = account.id
     mark_active()
@@ -69,12 +68,13 @@ def login_code():
         return redirect(_keeping_next("account.login"))
     if request.method == "GET":
         return render_template("account/code.html", errors={})
-    if wait := _minutes_to_wait(account.email):
-        return _wait_page(wait)
+    attempt = _begin_attempt(account.email)
+    if attempt.wait:
+        return _wait_page(attempt.wait)
     if not two_factor.check_code(account, request.form.get("code", ""), current_app.config,
                                  utcnow()):
-        _record_failure(account.email)
         return render_template("account/code.html", errors={"code": WRONG_CODE}), 401
+    sign_in.attempt_passed(attempt)
     return _finish_sign_in(account)
 
 
@@ -120,16 +120,18 @@ def _confirm_enrolment(account: Account, signed_in: bool):
 
 
 def _turn_off(account: Account):
-    if wait := _minutes_to_wait(account.email):
-        return _wait_page(wait)
+    attempt = _begin_attempt(account.email)
+    if attempt.wait:
+        return _wait_page(attempt.wait)
     try:
         turned_off = two_factor.turn_off(account, request.form.get("code", ""),
                                          current_app.config, utcnow())
     except two_factor.TwoFactorError as exc:
+        sign_in.attempt_passed(attempt)
         abort(403, description=str(exc))
     if not turned_off:
-        _record_failure(account.email)
         return _settings_page(account, {"code": WRONG_CODE}, 400)
+    sign_in.attempt_passed(attempt)
     flash("Two-step sign-in is off.")
     return redirect(url_for("account.two_factor"))
 
@@ -152,20 +154,15 @@ def _finish_sign_in(account: Account):
     login_user(account)
     session.permanent = True
     mark_active()
-    sign_in.record_success(account)
+    sign_in.record_success(account, current_app.config)
     return redirect(_destination(account))
 
 
-def _minutes_to_wait(email: str) -> int:
-    return sign_in.wait_minutes(email, request.remote_addr, current_app.config, utcnow())
-
-
-def _record_failure(email: str) -> None:
-    sign_in.record_failure(email, request.remote_addr, current_app.config, utcnow())
+def _begin_attempt(email: str) -> sign_in.Attempt:
+    return sign_in.begin_attempt(email, request.remote_addr, current_app.config, utcnow())
 
 
 def _wait_page(minutes: int):
-    log.info("sign-in refused: too many failures")
     return (render_template("account/wait.html", minutes=minutes), 429,
             {"Retry-After": str(minutes * 60)})
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 
 from lti_tool.clock import utcnow
+from lti_tool.extensions import db
 from lti_tool.launch_context import LaunchContext, issue, read
+from lti_tool.models import Membership
 from lti_tool.services.accounts import create_account
 from tests.admin_session import sign_in
 from tests.platform_fixture import TOOL, TestPlatform
@@ -117,3 +119,21 @@ def test_a_course_id_in_the_form_is_ignored(client, lms):
     page = client.post("/tutoring/", data={"launch_token": token, "course_id": "999"},
                        base_url=TOOL)
     assert page.status_code == 200 and "MATH 101" in page.text
+
+
+@pytest.mark.parametrize("left", ["removed", "Inactive", "Deleted"])
+def test_a_page_left_open_stops_working_once_the_roster_says_the_person_left(
+        client, lms, left):
+    token = landed_token(lms, "student-01")
+    membership = db.session.execute(db.select(Membership)).scalar_one()
+    if left == "removed":
+        membership.removed_at = utcnow()
+    else:
+        membership.status = left
+    db.session.commit()
+    page = client.post("/tutoring/", data={"launch_token": token}, base_url=TOOL)
+    assert page.status_code == 403 and "no longer lists you in this course" in page.text
+    # The LMS lets them launch again (re-enrolled): the new launch works.
+    again = landed_token(lms, "student-01")
+    assert client.post("/tutoring/", data={"launch_token": again},
+                       base_url=TOOL).status_code == 200

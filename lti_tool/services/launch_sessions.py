@@ -5,7 +5,7 @@ from datetime import datetime
 
 from ..extensions import db
 from ..launch_context import LaunchContext, read
-from ..models import Course, Deployment, LmsUser, Platform
+from ..models import Course, Deployment, LmsUser, Membership, Platform
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class OpenLaunch:
     user: LmsUser
     course: Course | None
     enabled: bool
+    # False once the roster says the person left the course (or was deactivated there) after
+    # this launch: a page left open must not outlive the enrolment.
+    enrolled: bool
 
 
 def open_launch(token: str | None, secret_key: str, now: datetime) -> OpenLaunch | None:
@@ -26,21 +29,24 @@ def open_launch(token: str | None, secret_key: str, now: datetime) -> OpenLaunch
         return None
     # One round trip for what every LTI request needs: this runs on each page and each poll.
     row = db.session.execute(
-        db.select(Platform, Deployment, LmsUser, Course)
+        db.select(Platform, Deployment, LmsUser, Course, Membership.status, Membership.removed_at)
         .join(Deployment, Deployment.platform_id == Platform.id)
         .join(LmsUser, LmsUser.platform_id == Platform.id)
         .outerjoin(Course, (Course.id == context.course_id)
                    & (Course.deployment_id == Deployment.id))
+        .outerjoin(Membership, (Membership.course_id == Course.id)
+                   & (Membership.user_id == LmsUser.id))
         .where(Platform.id == context.platform_id, Deployment.id == context.deployment_id,
                LmsUser.id == context.user_id)
     ).one_or_none()
     if row is None:
         return None
-    platform, deployment, user, course = row
+    platform, deployment, user, course, status, removed_at = row
     return OpenLaunch(
         context=context,
         platform=platform,
         user=user,
         course=course,
         enabled=platform.enabled and deployment.status == "approved",
+        enrolled=course is None or (status in (None, "Active") and removed_at is None),
     )

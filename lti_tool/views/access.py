@@ -63,6 +63,10 @@ def launch_required(capability: str) -> Callable:
             g.frame_origins = launch.platform.frame_origins or []
             if launch.course is None:
                 raise CourseMissing()
+            if not launch.enrolled:
+                abort(403, description="Your LMS no longer lists you in this course. "
+                      "If that is a mistake, ask your instructor, then open the tool again "
+                      "from the course.")
             if not getattr(launch.context.audience, audience_may):
                 abort(403, description="Your role in this course does not open this page.")
             return view(*args, **kwargs)

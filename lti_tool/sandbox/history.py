@@ -131,9 +131,9 @@ def seed_people(platform_id: int, course: Course, members: list[DemoUser]) -> di
                                  LmsUser.sub.in_([m.user_id for m in wanted]))).scalars()}
     for m in wanted:
         if m.user_id not in known:
+            # No email: the tool keeps only instructors' and TAs' addresses.
             known[m.user_id] = LmsUser(platform_id=platform_id, sub=m.user_id, name=m.name,
-                                       given_name=m.given_name, family_name=m.family_name,
-                                       email=m.email)
+                                       given_name=m.given_name, family_name=m.family_name)
             db.session.add(known[m.user_id])
     db.session.flush()
     enrolled = set(db.session.execute(

@@ -7,6 +7,7 @@ from flask import Flask
 
 from ..clock import utcnow
 from ..extensions import db
+from ..lms.claims import AGS_SCOPES
 from ..lms.presets import Endpoints
 from ..models import Account, Course, Platform, Subject, Topic
 from ..models.rows import get_or_insert
@@ -76,6 +77,11 @@ def _demo_course(record: Platform, platform: SandboxPlatform) -> Course:
     demo = platform.course
     course = get_or_insert(Course, {"deployment_id": deployment.id, "context_id": demo.context_id},
                            {"platform_id": record.id, "title": demo.title, "label": demo.label})
+    # The endpoints a launch would bring, so the worker can read the roster and the gradebook
+    # before anyone has launched.
+    course.nrps_url = course.nrps_url or platform.memberships_url
+    course.ags_lineitems_url = course.ags_lineitems_url or platform.lineitems_url
+    course.ags_scopes = course.ags_scopes or list(AGS_SCOPES)
     db.session.flush()
     algebra = db.session.execute(db.select(Subject).filter_by(name="Algebra")).scalar_one_or_none()
     for topic in demo.topics:

@@ -42,6 +42,15 @@ def test_report_needs_a_reason_and_is_stored_with_it(client, student, chat):
     assert (report.reporter_role, report.reason) == ("student", "The tutor was rude.")
 
 
+def test_one_side_cannot_flood_the_admin_with_reports_of_a_session(client, student, chat):
+    for n in range(3):
+        assert post(client, f"{chat.path}/report", student.token,
+                    reason=f"Problem {n}").status_code == 200
+    flood = post(client, f"{chat.path}/report", student.token, reason="Again")
+    assert flood.status_code == 429 and "reported already" in flood.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(SessionReport)) == 3
+
+
 def test_history_shows_length_and_the_next_steps_not_the_observations(client, student, chat,
                                                                      catalog):
     post(client, f"{chat.path}/end", student.token)

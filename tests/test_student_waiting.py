@@ -22,6 +22,15 @@ def test_student_can_stop_waiting(client, student, catalog):
     assert "Ask for a tutor" in post(client, "/tutoring/", student.token).text
 
 
+def test_asking_and_cancelling_over_and_over_is_slowed_down(client, student, catalog):
+    for _ in range(12):
+        ask(client, student.token, catalog.algebra)
+        post(client, f"/tutoring/sessions/{sessions()[-1].id}/cancel", student.token)
+    refused = ask(client, student.token, catalog.algebra)
+    assert refused.status_code == 429 and "many times in the last hour" in refused.text
+    assert len(sessions()) == 12 and all(s.status == "cancelled" for s in sessions())
+
+
 def test_request_nobody_takes_in_time_is_abandoned_with_advice(app, client, student, catalog):
     ask(client, student.token, catalog.algebra)
     [session] = sessions()

@@ -10,7 +10,7 @@ from .. import live
 from ..domain.session_states import Action, IllegalTransition, Status, next_status
 from ..extensions import db
 from ..models import Course, LmsUser, Subject, Topic, TutoringSession
-from .tutoring_errors import AlreadyOpen, Conflict, Invalid
+from .tutoring_errors import AlreadyOpen, Conflict, Invalid, TooFast
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,8 @@ QUESTION_MAX = 2000
 TOPIC_TEXT_MAX = 200
 GOAL_MAX = 500
 QUEUE = "queue"
+# Asking and cancelling over and over would keep flashing requests in tutors' queues.
+REQUESTS_PER_HOUR = 12
 
 
 def session_channel(session_id: int) -> str:
@@ -63,6 +65,9 @@ def request_help(course: Course, student: LmsUser, ask: HelpRequest, *, test_use
     existing = open_session_of(student.id)
     if existing is not None:
         raise AlreadyOpen(existing.id)
+    if _requests_since(student.id, now - timedelta(hours=1)) >= REQUESTS_PER_HOUR:
+        raise TooFast("You have asked for help many times in the last hour. Wait a little, "
+                      "or ask your instructor.")
     subject, topic = _checked(course, ask)
     session = TutoringSession(
         platform_id=course.platform_id, course_id=course.id, student_id=student.id,
@@ -86,6 +91,13 @@ def request_help(course: Course, student: LmsUser, ask: HelpRequest, *, test_use
     db.session.commit()
     log.info("session %s requested", session.id)
     return session
+
+
+def _requests_since(student_id: int, since: datetime) -> int:
+    return db.session.execute(
+        db.select(db.func.count()).select_from(TutoringSession)
+        .where(TutoringSession.student_id == student_id, TutoringSession.requested_at > since)
+    ).scalar_one()
 
 
 def _close_waiting(session: TutoringSession, action: Action, now: datetime) -> None:

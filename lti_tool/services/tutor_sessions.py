@@ -15,11 +15,13 @@ from ..models import Account, Message, SessionReport, TutoringSession, TutorSubj
 from ..queries.tutor_console import unfinished_session_of
 from . import events
 from .help_requests import QUEUE, session_channel
-from .tutoring_errors import Conflict, Invalid
+from .tutoring_errors import Conflict, Invalid, TooFast
 
 log = logging.getLogger(__name__)
 
 REASON_MAX = 2000
+# One side may report a session a few times (new things happen), not flood the admin.
+REPORTS_PER_SIDE = 3
 COMMENT_MAX = 1000
 
 
@@ -142,6 +144,13 @@ def report_session(session: TutoringSession, by: str, reason: str, now: datetime
         raise Invalid(f"Reports are limited to {REASON_MAX} characters.")
     if session.status not in (Status.ACTIVE, Status.ENDED):
         raise Conflict("Only a session that took place can be reported.")
+    reports = db.session.execute(
+        db.select(db.func.count()).select_from(SessionReport)
+        .where(SessionReport.session_id == session.id, SessionReport.reporter_role == by)
+    ).scalar_one()
+    if reports >= REPORTS_PER_SIDE:
+        raise TooFast("This session has been reported already; the service admin will look "
+                      "into it.")
     db.session.add(SessionReport(session_id=session.id, reporter_role=by, reason=reason,
                                  created_at=now))
     db.session.commit()

@@ -9,7 +9,16 @@ from ..domain.barriers import reassessment_due, steps_for
 from ..domain.queue import estimate_wait, usual_hours
 from ..domain.session_states import Status
 from ..extensions import db
-from ..models import Account, Diagnosis, Subject, Topic, TutoringSession, TutorSubject
+from ..models import (
+    Account,
+    Diagnosis,
+    LineItemResult,
+    Subject,
+    Topic,
+    TutoringSession,
+    TutorSubject,
+)
+from .gradebook import student_results
 
 
 def active_subjects() -> list[Subject]:
@@ -173,11 +182,15 @@ class StudentPanel:
     last: Diagnosis | None
     plan: tuple[str, ...]
     reassessment_due: bool
+    # The student's results on this course's tutoring columns, as the LMS last reported them.
+    results: list[LineItemResult]
 
 
 def student_panel(session: TutoringSession) -> StudentPanel:
-    """Return the student's history on this platform and the plan their last diagnosis set."""
+    """Return the student's history on this platform, the plan their last diagnosis set and
+    their gradebook results in this course."""
     past = past_sessions(session.student_id, excluding=session.id)
     last = latest_diagnosis_before(session)
     plan = tuple(last.next_steps) or steps_for(last.barrier) if last else ()
-    return StudentPanel(past, last, plan, bool(last and reassessment_due(last.barrier)))
+    return StudentPanel(past, last, plan, bool(last and reassessment_due(last.barrier)),
+                        student_results(session.course_id, session.student_id))

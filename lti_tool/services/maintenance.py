@@ -7,6 +7,7 @@ from sqlalchemy import delete
 from ..clock import utcnow
 from ..extensions import db
 from ..models import LaunchState
+from . import gradebook_results, mastery_scores  # noqa: F401  (their event consumers)
 from .events import dispatch_events
 from .help_requests import abandon_stale_requests
 from .jobs import enqueue, handler

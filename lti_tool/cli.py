@@ -12,13 +12,14 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from .cli_roster import roster_cli
 from .cli_tutoring import subjects_cli, tutors_cli
 from .clock import utcnow
 from .lms import presets
 from .lms.errors import FetchRefused
 from .lms.http import OutboundPolicy, check_url
 from .lms.tool_config import ToolConfig
-from .services import accounts, jobs, maintenance, platforms, sandbox, tool_keys
+from .services import accounts, jobs, maintenance, platforms, roster_refresh, sandbox, tool_keys
 
 keys_cli = click.Group("keys", help="The tool's signing keys.")
 platforms_cli = click.Group("platforms", help="LMS registrations and deployments.")
@@ -168,6 +169,7 @@ def worker(once):
     click.echo(f"Worker {name} started.")
     while True:
         maintenance.schedule_housekeeping(utcnow())
+        roster_refresh.schedule_roster_refreshes(utcnow(), current_app.config)
         ran = maintenance.tidy_tutoring(utcnow(), current_app.config)
         ran += jobs.run_due_jobs(utcnow(), current_app.config, name)
         if once:
@@ -240,6 +242,6 @@ def _print_demo(demo: dict) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (keys_cli, platforms_cli, admins_cli, tutors_cli, subjects_cli, sandbox_cli,
-                    worker):
+    for command in (keys_cli, platforms_cli, admins_cli, tutors_cli, subjects_cli, roster_cli,
+                    sandbox_cli, worker):
         app.cli.add_command(command)

@@ -116,6 +116,14 @@ def test_a_member_added_by_a_launch_but_absent_from_the_lms_roster_is_marked(app
     assert membership(course, "instructor-1").removed_at is not None
 
 
+def test_a_test_student_missing_from_the_lms_roster_is_not_marked_removed(app, lms, course):
+    lms.launch("test-student")
+    lms.platform.course.members = [m for m in lms.platform.course.members
+                                   if m.user_id != "test-student"]
+    sync_roster(course.id, utcnow(), app.config)
+    assert membership(course, "test-student").removed_at is None
+
+
 def test_a_5xx_on_page_2_fails_the_job_keeps_the_checkpoint_and_the_retry_resumes(
         app, lms, course):
     app.config["LMS_RETRY_MAX_TRIES"] = 1

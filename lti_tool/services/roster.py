@@ -172,7 +172,10 @@ def _finish(course_id: int, started: datetime, now: datetime, pages: int,
     removed = db.session.execute(
         update(Membership)
         .where(Membership.course_id == course_id, Membership.removed_at.is_(None),
-               (Membership.roster_seen_at.is_(None)) | (Membership.roster_seen_at < started))
+               (Membership.roster_seen_at.is_(None)) | (Membership.roster_seen_at < started),
+               # Test students (Canvas's Student View) may be missing from rosters but are no
+               # less in the course.
+               Membership.is_test_user.is_(False))
         .values(removed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount

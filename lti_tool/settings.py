@@ -111,6 +111,8 @@ class BaseSettings:
     # ROSTER_REFRESH_MINUTES.
     ROSTER_REFRESH_MINUTES = _int("ROSTER_REFRESH_MINUTES", 360)
     ROSTER_ACTIVE_DAYS = _int("ROSTER_ACTIVE_DAYS", 30)
+    # Opening the topic pages queues a read of the tool's line items when older than this.
+    TOPICS_MAX_AGE_MINUTES = _int("TOPICS_MAX_AGE_MINUTES", 15)
 
     # The tool's own sign-in (tutors, service admins).
     ACCOUNT_IDLE_MINUTES = _int("ACCOUNT_IDLE_MINUTES", 30)

@@ -54,6 +54,8 @@ class Course(db.Model):
     roster_error: Mapped[str | None] = mapped_column(String(1000))
     roster_sync_started_at: Mapped[datetime | None]
     roster_next_url: Mapped[str | None] = mapped_column(String(1000))
+    # When the tool's own line items were last read into course topics.
+    topics_synced_at: Mapped[datetime | None]
     # Send exit-ticket results to the LMS gradebook (an instructor's choice, off by default).
     sends_mastery_scores: Mapped[bool] = mapped_column(default=False)
     last_launch_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -18,6 +18,7 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.request import Request
 
 from .demo import DemoCourse, DemoUser
+from .placements import PlacedLink, check_response, custom_of, new_link_id
 from .registration import (
     PlatformConf,
     PlatformError,
@@ -25,6 +26,9 @@ from .registration import (
     ToolSide,
 )
 from .services import Gradebook, PlatformServices
+
+# Opaque data the sandbox sends with a deep-linking request; the tool must echo it exactly.
+DEEP_LINK_DATA = {"sandbox": "echo-me"}
 
 
 class _Params(Request):
@@ -77,6 +81,8 @@ class SandboxPlatform(PlatformServices):
         self.course = course
         self.page_size = page_size
         self.gradebook = Gradebook()
+        # Resource links placed in the course through Deep Linking, by link id.
+        self.placed_links: dict[str, PlacedLink] = {}
         self._hint_secret = hint_secret.encode()
         self.registration = (
             PlatformRegistration()
@@ -182,10 +188,15 @@ class SandboxPlatform(PlatformServices):
             self.course.title,
             self.course.label,
         )
-        launch.set_custom_parameters_claim({"timezone": "America/New_York", **hint["custom"]})
+        placed = self.placed_links.get(hint["link"]) if hint["message"] != "deep_link" else None
+        custom = placed.custom if placed else {}
+        launch.set_custom_parameters_claim(
+            {"timezone": "America/New_York", **custom, **hint["custom"]})
         launch.set_launch_presentation_claim("iframe", self.base_url + "/")
         launch.set_nrps(self.memberships_url)
-        launch.set_ags(self.lineitems_url, allow_creating_lineitems=True)
+        # A link with a gradebook column names it, so the tool can score that column.
+        launch.set_ags(self.lineitems_url, lineitem_url=placed.lineitem_id if placed else None,
+                       allow_creating_lineitems=True)
         launch.set_extra_claims(
             {
                 "https://purl.imsglobal.org/spec/lti/claim/tool_platform": {
@@ -200,10 +211,11 @@ class SandboxPlatform(PlatformServices):
                 self.base_url + "/deep-link-return",
                 title="Tutoring",
                 accept_types={"ltiResourceLink"},
-                extra_data={"sandbox": "echo-me"},
+                extra_data=DEEP_LINK_DATA,
             )
         else:
-            launch.set_resource_link_claim(hint["link"], title="Tutoring")
+            launch.set_resource_link_claim(hint["link"],
+                                           title=placed.title if placed else "Tutoring")
 
     def sign(self, claims: dict, headers: dict | None = None) -> str:
         """Sign any claims with the platform key (tests use it to build bad launches)."""
@@ -215,11 +227,27 @@ class SandboxPlatform(PlatformServices):
         )
 
     def receive_deep_link(self, response_jwt: str) -> list[dict]:
-        """Verify a deep-linking response against the tool's keys; return its content items."""
+        """Verify a deep-linking response against the tool's keys, place its links (creating
+        the gradebook columns they ask for, as Canvas does); return its content items."""
         self.registration.set_tool_key_set(self.tool.jwks())
         try:
-            return PlatformConf(registration=self.registration).validate_deeplinking_resp(
+            items = PlatformConf(registration=self.registration).validate_deeplinking_resp(
                 {"JWT": response_jwt}
             )
         except Exception as exc:
             raise PlatformError(f"deep-linking response refused: {exc}") from exc
+        # Verified above; read again for the claims lti1p3platform leaves unchecked.
+        claims = jwt.decode(response_jwt, options={"verify_signature": False})
+        check_response(claims, self.issuer, self.client_id, self.deployment_id, DEEP_LINK_DATA)
+        for item in items:
+            if item.get("type") == "ltiResourceLink":
+                self._place(item)
+        return items
+
+    def _place(self, item: dict) -> PlacedLink:
+        link_id = new_link_id()
+        line_item = item.get("lineItem")
+        column = self.lineitem_for_link(link_id, line_item) if isinstance(line_item, dict) else None
+        placed = PlacedLink(link_id, str(item.get("title") or "Tutoring"), custom_of(item), column)
+        self.placed_links[link_id] = placed
+        return placed

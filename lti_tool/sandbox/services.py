@@ -144,6 +144,21 @@ class PlatformServices:
         self._require(authorization, (SCOPE_LINEITEM,))
         if not body.get("label") or not isinstance(body.get("scoreMaximum"), int | float):
             raise PlatformError("a line item needs a label and a numeric scoreMaximum")
+        return self._store_lineitem(body)
+
+    def lineitem_for_link(self, link_id: str, line_item: dict) -> str:
+        """Create the column a deep-linking content item asked for (as Canvas does); return
+        its id."""
+        maximum = line_item.get("scoreMaximum")
+        body = {
+            "label": str(line_item.get("label") or "Tutoring"),
+            "scoreMaximum": maximum if isinstance(maximum, int | float) else 100,
+            "resourceLinkId": link_id,
+            **{k: str(line_item[k]) for k in ("resourceId", "tag") if line_item.get(k)},
+        }
+        return self._store_lineitem(body)["id"]
+
+    def _store_lineitem(self, body: dict) -> dict:
         item_id = self.lineitem_url(uuid.uuid4().hex[:12])
         item = {**body, "id": item_id}
         with self.gradebook.lock:

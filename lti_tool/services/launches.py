@@ -125,6 +125,7 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
         _record_membership(course, user, body, audience)
         _record_resource_link(course, body, return_url)
         topic = _linked_topic(course, _claim(body, claims.CUSTOM).get(TOPIC_PARAMETER))
+        _learn_topic_column(topic, bounded_url(_claim(body, claims.AGS).get("lineitem")))
     settings = _claim(body, claims.DEEP_LINKING_SETTINGS)
     return LaunchContext(
         platform_id=validated.platform.id,
@@ -145,12 +146,20 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
 
 def _linked_topic(course: Course, value: object) -> Topic | None:
     # Only a live topic of this very course: a link copied into another course finds none.
-    if not isinstance(value, str | int) or not str(value).isdigit():
+    if not isinstance(value, str | int) or not str(value).isdigit() or len(str(value)) > 18:
         return None
     topic = db.session.get(Topic, int(value))
+    if topic is not None and topic.merged_into_id is not None:
+        topic = db.session.get(Topic, topic.merged_into_id)  # the link's topic carries on there
     if topic is None or topic.course_id != course.id or topic.retired:
         return None
     return topic
+
+
+def _learn_topic_column(topic: Topic | None, lineitem_url: str | None) -> None:
+    # A column the LMS created for a placed link (Canvas, Moodle) is known from its launches.
+    if topic is not None and lineitem_url and not topic.lineitem_url:
+        topic.lineitem_url = lineitem_url
 
 
 def _record_user(platform: Platform, body: dict, now: datetime, keep_email: bool) -> LmsUser:
@@ -197,6 +206,7 @@ def _record_membership(course: Course, user: LmsUser, body: dict, audience: Audi
         {
             "roles": [r for r in body[claims.ROLES] if isinstance(r, str)],
             "status": "Active",
+            "removed_at": None,  # launching from the course shows they are a member again
             "is_test_user": audience.test_user,
         },
     )

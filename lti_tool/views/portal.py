@@ -1,10 +1,20 @@
 """The Client Portal for instructors and TAs, and course setup for designers."""
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template, request
 
+from ..clock import utcnow
 from ..extensions import csrf
 from ..lms.deep_linking import TutoringLink
-from ..services.deep_links import NotADeepLinkingLaunch, answer_deep_link
+from ..queries.tutoring import active_subjects, course_topics
+from ..services.deep_links import (
+    NotADeepLinkingLaunch,
+    TopicChoice,
+    answer_deep_link,
+    can_add_columns,
+    place_topic_link,
+)
+from ..services.topic_sync import refresh_topics_if_stale
+from ..services.topics import NAME_MAX, TopicError
 from .access import launch_required
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -19,19 +29,46 @@ def home():
     )
 
 
+def _course_setup_page(error: str | None = None, status: int = 200):
+    return render_template(
+        "portal/course_setup.html", course=g.course, person=g.lms_user,
+        topics=course_topics(g.course.id), subjects=active_subjects(),
+        can_add_columns=can_add_columns(g.course), name_max=NAME_MAX, error=error,
+        values=request.form if error else {},
+    ), status
+
+
 @bp.route("/setup", methods=["GET", "POST"])
 @launch_required("course_setup")
 def course_setup():
-    return render_template("portal/course_setup.html", course=g.course, person=g.lms_user)
+    refresh_topics_if_stale(g.course, utcnow(), current_app.config)
+    return _course_setup_page()
+
+
+def _topic_choice(form) -> TopicChoice:
+    subject = form.get("new_subject_id", "").strip()
+    return TopicChoice(form.get("topic", "").strip(), form.get("new_topic_name", ""),
+                       int(subject) if subject.isdigit() and len(subject) < 18 else None,
+                       form.get("gradebook_column") == "yes")
 
 
 @bp.post("/setup/link")
 @launch_required("course_setup")
 def place_tutoring_link():
     try:
-        return_url, response_jwt = answer_deep_link(
-            g.launch, [TutoringLink("Tutoring")], current_app.config
-        )
+        if "topic" in request.form:
+            return_url, response_jwt = place_topic_link(
+                g.launch, g.course, _topic_choice(request.form), current_app.config, utcnow())
+        else:
+            return_url, response_jwt = answer_deep_link(
+                g.launch, [TutoringLink("Tutoring")], current_app.config)
     except NotADeepLinkingLaunch:
         abort(400, description="Open this page from your LMS's tool-link chooser to add a link.")
+    except TopicError as refused:
+        return _course_setup_page(refused.message, refused.status)
     return render_template("portal/deep_link_return.html", action=return_url, jwt=response_jwt)
+
+
+# The course settings, students and topics share this blueprint; their routes live in their own
+# modules.
+from . import portal_settings, portal_students, portal_topics  # noqa: E402, F401

@@ -17,6 +17,9 @@ from ..extensions import csrf
 from ..sandbox.instance import sandbox_platform
 from ..sandbox.registration import PlatformError
 
+# Who the course page offers to open a placed link as.
+DEMO_STUDENT, DEMO_INSTRUCTOR = "student-01", "instructor-1"
+
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 csrf.exempt(bp)  # the tool posts here as it would to a real LMS
 
@@ -40,13 +43,21 @@ def _refused(error: PlatformError):
 def course_page():
     g.frame_src = current_app.config["TOOL_URL"]
     platform = _platform()
-    return render_template("sandbox/course.html", course=platform.course)
+    return render_template("sandbox/course.html", course=platform.course,
+                           placed=list(platform.placed_links.values()),
+                           openers=[platform.member(DEMO_STUDENT),
+                                    platform.member(DEMO_INSTRUCTOR)])
 
 
 @bp.get("/launch/<user_id>")
 def launch(user_id: str):
+    platform = _platform()
     message = "deep_link" if request.args.get("message") == "deep_link" else "resource"
-    return redirect(_platform().login_initiation_url(user_id, message=message))
+    link = request.args.get("link")
+    if link is not None and link not in platform.placed_links:
+        raise PlatformError("no such link in this course", 404)
+    return redirect(platform.login_initiation_url(user_id, message=message,
+                                                  link_id=link or "course-nav"))
 
 
 @bp.get("/auth")
@@ -116,5 +127,8 @@ def results(context_id: str, item: str):
 
 @bp.post("/deep-link-return")
 def deep_link_return():
-    items = _platform().receive_deep_link(request.form.get("JWT", ""))
-    return render_template("sandbox/deep_link_return.html", items=items)
+    platform = _platform()
+    before = set(platform.placed_links)
+    platform.receive_deep_link(request.form.get("JWT", ""))
+    placed = [link for key, link in platform.placed_links.items() if key not in before]
+    return render_template("sandbox/deep_link_return.html", placed=placed)

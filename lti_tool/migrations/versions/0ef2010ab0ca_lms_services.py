@@ -119,6 +119,7 @@ def upgrade():
             )
         )
         batch_op.add_column(sa.Column("last_launch_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("topics_synced_at", sa.DateTime(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_courses_last_launch_at"), ["last_launch_at"], unique=False
         )
@@ -150,6 +151,7 @@ def downgrade():
 
     with op.batch_alter_table("courses", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_courses_last_launch_at"))
+        batch_op.drop_column("topics_synced_at")
         batch_op.drop_column("last_launch_at")
         batch_op.drop_column("sends_mastery_scores")
         batch_op.drop_column("roster_next_url")

@@ -20,7 +20,7 @@ class LaunchedStudent:
     def __init__(self, lms, user_id: str = "student-01"):
         # Launch tokens are per page, so students may share the LMS's browser, as tabs do.
         self.client = lms.client
-        _, self.token = lms.land(lms.launch(user_id))
+        self.token = lms.token(user_id)
         self.user = db.session.execute(db.select(LmsUser).filter_by(sub=user_id)).scalar_one()
 
     def ask(self, subject, topic: Topic) -> TutoringSession:

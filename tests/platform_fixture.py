@@ -215,6 +215,12 @@ class TestPlatform:
         token = unescape(re.search(r'name="launch_token" value="([^"]+)"', html).group(1))
         return self.client.post(action, data={"launch_token": token}, base_url=TOOL), token
 
+    def token(self, user_id="student-01", **hint) -> str:
+        """Launch and return the page's launch token without opening the landing page (which
+        may queue work of its own, such as a roster refresh)."""
+        html = self.launch(user_id, **hint).text
+        return unescape(re.search(r'name="launch_token" value="([^"]+)"', html).group(1))
+
     # Building bad launches -----------------------------------------------------------------
     def claims_for(self, login_response) -> tuple[dict, str]:
         """Return the claims a valid launch would carry, and its state."""

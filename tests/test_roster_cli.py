@@ -12,7 +12,7 @@ from lti_tool.services.roster_refresh import SYNC_ROSTER, schedule_roster_refres
 
 @pytest.fixture
 def course(lms):
-    lms.land(lms.launch("instructor-1"))
+    lms.launch("instructor-1")
     return db.session.execute(db.select(Course)).scalar_one()
 
 

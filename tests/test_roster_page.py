@@ -20,8 +20,7 @@ from tests.platform_fixture import TOOL
 @pytest.fixture
 def instructor(lms):
     """The instructor's launch token; the course as that launch recorded it."""
-    _, token = lms.land(lms.launch("instructor-1"))
-    return token
+    return lms.token("instructor-1")
 
 
 @pytest.fixture
@@ -154,3 +153,16 @@ def test_students_cannot_open_the_list(client, lms):
     _, token = lms.land(lms.launch("student-01"))
     page = client.post("/portal/students", data={"launch_token": token}, base_url=TOOL)
     assert page.status_code == 403
+
+
+def test_opening_the_portal_refreshes_a_stale_roster_and_topics_without_waiting(
+        client, lms, instructor, course):
+    home = client.post("/portal/", data={"launch_token": instructor}, base_url=TOOL)
+    assert home.status_code == 200
+    for label in ("Students", "Course topics", "Settings", "Course setup"):
+        assert f">{label}</button>" in home.text
+    kinds = sorted(db.session.execute(db.select(Job.kind)).scalars())
+    assert kinds == ["roster.sync", "topics.sync"]
+    assert lms.service_calls == []  # the page asked the LMS nothing itself
+    client.post("/portal/", data={"launch_token": instructor}, base_url=TOOL)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 2

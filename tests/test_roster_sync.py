@@ -26,7 +26,7 @@ def big_course(size: int) -> list[DemoUser]:
 
 @pytest.fixture
 def course(lms):
-    lms.land(lms.launch("instructor-1"))
+    lms.launch("instructor-1")
     return db.session.execute(db.select(Course)).scalar_one()
 
 

@@ -27,7 +27,7 @@ DEMO_COLUMNS = ["Linear equations", "Quadratic functions", "Systems of equations
 
 @pytest.fixture
 def instructor(lms) -> str:
-    return lms.land(lms.launch("instructor-1"))[1]
+    return lms.token("instructor-1")
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_line_item_urls_with_a_query_string_are_kept_and_called_exactly(app, lms
 
 def test_a_course_whose_launches_grant_no_line_item_scope_is_skipped_quietly(app, lms):
     no_lineitems = put({AGS: {"lineitems": lms.platform.lineitems_url, "scope": [SCOPE_SCORE]}})
-    lms.land(lms.launch_with(no_lineitems, user_id="instructor-1"))
+    lms.launch_with(no_lineitems, user_id="instructor-1")
     course = db.session.execute(db.select(Course)).scalar_one()
     assert sync_topics_from_lineitems(course.id, NOW, app.config) == 0
     assert not refresh_topics_if_stale(course, NOW, app.config)

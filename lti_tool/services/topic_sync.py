@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from ..clock import utcnow
+from ..clock import epoch_seconds, utcnow
 from ..extensions import db
 from ..lms import ags
 from ..lms.claims import SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY
@@ -100,8 +100,10 @@ def refresh_topics_if_stale(course: Course, now: datetime, config: dict) -> bool
     synced = course.topics_synced_at
     if synced is not None and now - synced < timedelta(minutes=config["TOPICS_MAX_AGE_MINUTES"]):
         return False
-    # One job per course until a read finishes, however many pages ask meanwhile.
-    key = f"{SYNC}:{course.id}:{synced.isoformat() if synced else 'never'}"
+    # One job per course and window, however many pages ask meanwhile; a job that failed
+    # for good (parked) does not stop the next window's.
+    window = config["TOPICS_MAX_AGE_MINUTES"] * 60
+    key = f"{SYNC}:{course.id}:{epoch_seconds(now) // window}"
     if db.session.execute(db.select(Job.id).filter_by(idempotency_key=key)).first():
         return False
     enqueue(SYNC, {"course_id": course.id}, now, idempotency_key=key)

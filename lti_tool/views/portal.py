@@ -13,6 +13,7 @@ from ..services.deep_links import (
     can_add_columns,
     place_topic_link,
 )
+from ..services.roster_refresh import refresh_roster_if_stale
 from ..services.topic_sync import refresh_topics_if_stale
 from ..services.topics import NAME_MAX, TopicError
 from .access import launch_required
@@ -24,6 +25,10 @@ csrf.exempt(bp)  # the launch token in every request is the CSRF proof
 @bp.route("/", methods=["GET", "POST"])
 @launch_required("portal")
 def home():
+    # The portal never waits on the LMS: stale copies are refreshed by the worker.
+    now = utcnow()
+    refresh_roster_if_stale(g.course, now, current_app.config)
+    refresh_topics_if_stale(g.course, now, current_app.config)
     return render_template(
         "portal/home.html", course=g.course, person=g.lms_user, also_learner=g.launch.learner
     )

@@ -27,6 +27,7 @@ from ..services.help_requests import (
     open_session_of,
     request_help,
 )
+from ..services.topic_sync import refresh_topics_if_stale
 from ..services.tutoring_errors import TutoringError
 from . import tutoring_chat as chat
 from .access import launch_required
@@ -94,6 +95,8 @@ def home():
     session = open_session_of(g.lms_user.id)
     if session is not None:
         return _open_session_answer(session)
+    # The request form lists the course's topics: keep them in step with its gradebook.
+    refresh_topics_if_stale(g.course, utcnow(), current_app.config)
     # Coming back after nobody took the last request: say what to do rather than only ask.
     abandoned = recently_abandoned(g.lms_user.id, g.course.id, utcnow() - ABANDONED_ADVICE_FOR)
     return render_form(abandoned=abandoned)

@@ -197,11 +197,13 @@ def test_a_column_is_offered_only_when_the_lms_lets_the_tool_create_one(lms, cli
         ({"topic": "new", "new_topic_name": "Limits", "new_subject_id": "999"}, 400,
          "Choose a subject from the catalog"),
         ({"topic": "999999"}, 404, "not one of this course"),
+        ({"topic": "²"}, 404, "not one of this course"),
+        ({"topic": "9" * 30}, 404, "not one of this course"),
         ({"topic": "retired"}, 409, "Old topic is retired"),
         ({"topic": "vectors", "gradebook_column": "yes"}, 409, "already has a gradebook column"),
     ],
-    ids=["blank", "too-long", "taken", "unknown-subject", "unknown-topic", "retired",
-         "second-column"],
+    ids=["blank", "too-long", "taken", "unknown-subject", "unknown-topic", "superscript-digit",
+         "huge-id", "retired", "second-column"],
 )
 def test_bad_topic_choices_get_a_clear_message_and_sign_nothing(lms, client, form, status, words):
     token = _deep_link_token(lms)

@@ -127,11 +127,13 @@ def test_adding_a_topic_trims_its_name_and_keeps_an_optional_subject(client, ins
          "not one of this course"),
         ({"action": "retire", "topic_id": "theirs"}, 404, "not one of this course"),
         ({"action": "explode", "topic_id": "quadratics"}, 400, "Choose what to do"),
+        ({"action": "retire", "topic_id": "²"}, 404, "not one of this course"),
+        ({"action": "retire", "topic_id": "9" * 30}, 404, "not one of this course"),
     ],
     ids=["blank", "too-long", "taken-any-case", "taken-by-retired", "retired-subject",
          "rename-taken", "rename-unknown", "rename-other-course", "merge-itself",
          "merge-into-retired", "merge-across-courses", "retire-other-course",
-         "unknown-action"],
+         "unknown-action", "superscript-digit", "huge-id"],
 )
 def test_bad_input_gets_a_clear_message_and_changes_nothing(client, instructor, course, form,
                                                            status, words):

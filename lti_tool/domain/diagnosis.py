@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .barriers import BY_KEY, NONE, QUESTION_KEYS
+from .ids import parse_id
 
 PREREQUISITE = {"adequate": "Adequate", "low": "Low"}
 MASTERY = {
@@ -81,18 +82,18 @@ def check_diagnosis(form: Mapping, *, topic_ids: set[int], asks_reassessment: bo
     exit_ticket = None
     given = form.get("exit_ticket_given", "")
     if given == "yes":
-        raw = (form.get("exit_ticket") or "").strip()
-        if not raw.isdigit() or not 0 <= int(raw) <= 100:
+        score = parse_id(form.get("exit_ticket") or "")
+        if score is None or not 0 <= score <= 100:
             errors["exit_ticket"] = "Give the exit-ticket score as a whole number from 0 to 100."
         else:
-            exit_ticket = int(raw)
+            exit_ticket = score
     elif given != "no":
         errors["exit_ticket"] = "Say whether an exit ticket was given."
 
     topic_id = None
     topic = form.get("topic_id", "")
-    if topic.isdigit() and int(topic) in topic_ids:
-        topic_id = int(topic)
+    if parse_id(topic) in topic_ids:
+        topic_id = parse_id(topic)
     elif topic != NONE:
         errors["topic_id"] = "Choose the course topic the session was about, or none of them."
 

@@ -4,6 +4,7 @@ import logging
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.ids import parse_id
 from ..extensions import db
 from ..models import Account
 
@@ -58,4 +59,5 @@ def authenticate(email: str, password: str) -> Account | None:
 
 def load_account(account_id: str) -> Account | None:
     """Return an account for Flask-Login's session, or None."""
-    return db.session.get(Account, int(account_id)) if account_id.isdigit() else None
+    number = parse_id(account_id)
+    return db.session.get(Account, number) if number is not None else None

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..domain.ids import parse_id
 from ..extensions import db
 from ..launch_context import LaunchContext
 from ..lms.ags import TUTORING_TAG
@@ -56,7 +57,7 @@ def place_topic_link(context: LaunchContext, course: Course, choice: TopicChoice
     if choice.topic == NEW_TOPIC:
         topic = add_topic(course, choice.new_name, choice.new_subject_id, now, source="placement")
     else:
-        topic = course_topic(course, int(choice.topic) if choice.topic.isdigit() else None)
+        topic = course_topic(course, parse_id(choice.topic))
         if topic.retired:
             raise TopicConflict(f"{topic.name} is retired: restore it or choose another topic.")
     if choice.gradebook_column and topic.lineitem_url:

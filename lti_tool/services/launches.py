@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..clock import epoch_seconds
+from ..domain.ids import parse_id
 from ..domain.roles import Audience, Destination, audience_for
 from ..extensions import db
 from ..launch_context import LaunchContext, issue, new_launch_id
@@ -146,9 +147,10 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
 
 def _linked_topic(course: Course, value: object) -> Topic | None:
     # Only a live topic of this very course: a link copied into another course finds none.
-    if not isinstance(value, str | int) or not str(value).isdigit() or len(str(value)) > 18:
+    topic_id = parse_id(value)
+    if topic_id is None:
         return None
-    topic = db.session.get(Topic, int(value))
+    topic = db.session.get(Topic, topic_id)
     if topic is not None and topic.merged_into_id is not None:
         topic = db.session.get(Topic, topic.merged_into_id)  # the link's topic carries on there
     if topic is None or topic.course_id != course.id or topic.retired:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from ..clock import epoch_seconds, utcnow
+from ..domain.ids import parse_id
 from ..extensions import db
 from ..lms import ags
 from ..lms.claims import SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY
@@ -84,9 +85,8 @@ def _apply(course: Course, item: ags.LineItem, now: datetime) -> bool:
 def _placed_topic(course: Course, resource_id: str | None) -> Topic | None:
     # A column placed with Deep Linking names its topic's id; a merged topic's column
     # belongs to the topic it was merged into.
-    if not resource_id or not resource_id.isdigit():
-        return None
-    topic = db.session.get(Topic, int(resource_id)) if len(resource_id) < 18 else None
+    topic_id = parse_id(resource_id)
+    topic = db.session.get(Topic, topic_id) if topic_id is not None else None
     if topic is not None and topic.merged_into_id is not None:
         topic = db.session.get(Topic, topic.merged_into_id)  # merging keeps chains one deep
     return topic if topic is not None and topic.course_id == course.id else None

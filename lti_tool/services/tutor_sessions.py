@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import live
 from ..domain.events import SessionEnded, SessionRated, SessionStarted
+from ..domain.ids import parse_id
 from ..domain.session_states import Action, IllegalTransition, Status, next_status
 from ..extensions import db
 from ..models import Account, Message, SessionReport, TutoringSession, TutorSubject
@@ -110,10 +111,10 @@ def end_idle_sessions(now: datetime, idle: timedelta) -> int:
 
 def parse_rating(raw: str | None) -> int:
     """Return a 1-5 rating from form input, or raise Invalid."""
-    value = (raw or "").strip()
-    if not value.isdigit() or not 1 <= int(value) <= 5:
+    value = parse_id(raw or "")
+    if value is None or not 1 <= value <= 5:
         raise Invalid("Choose a rating from 1 to 5 stars.")
-    return int(value)
+    return value
 
 
 def rate_session(session: TutoringSession, rating: int, comment: str, now: datetime) -> None:

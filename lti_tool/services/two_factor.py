@@ -55,7 +55,7 @@ def qr_svg(uri: str) -> str:
 
 def _matching_step(secret: str, code: str, last_step: int | None, now: datetime) -> int | None:
     code = "".join(code.split())
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     try:
         step = pyotp.TOTP(secret).verify_and_get_timecode(

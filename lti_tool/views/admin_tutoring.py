@@ -4,13 +4,14 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..clock import utcnow
+from ..domain.ids import parse_id
 from ..services import session_reports, subjects, tutors
 from .access import admin_required
 from .admin import bp
 
 
 def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    return [i for i in map(parse_id, request.form.getlist(name)) if i is not None]
 
 
 def _tutors_page(values=None, errors=None, status=200):

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, g, render_template, request
 
 from ..clock import utcnow
+from ..domain.ids import parse_id
 from ..extensions import csrf
 from ..lms.deep_linking import TutoringLink
 from ..queries.tutoring import active_subjects, course_topics
@@ -51,9 +52,8 @@ def course_setup():
 
 
 def _topic_choice(form) -> TopicChoice:
-    subject = form.get("new_subject_id", "").strip()
     return TopicChoice(form.get("topic", "").strip(), form.get("new_topic_name", ""),
-                       int(subject) if subject.isdigit() and len(subject) < 18 else None,
+                       parse_id(form.get("new_subject_id", "")),
                        form.get("gradebook_column") == "yes")
 
 

@@ -4,6 +4,7 @@ and restore the topics students choose from."""
 from flask import current_app, g, render_template, request
 
 from ..clock import utcnow
+from ..domain.ids import parse_id
 from ..queries.topics import topic_rows
 from ..queries.tutoring import active_subjects
 from ..services import topics
@@ -13,8 +14,7 @@ from .portal import bp
 
 
 def _id(name: str) -> int | None:
-    value = request.form.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 18 else None
+    return parse_id(request.form.get(name, ""))
 
 
 def _act(action: str) -> str:

@@ -18,6 +18,7 @@ from .. import live
 from ..clock import utcnow
 from ..domain.barriers import BARRIERS, BY_KEY, barrier_name
 from ..domain.diagnosis import MASTERY, PREREQUISITE, REASSESSMENT, DiagnosisInvalid
+from ..domain.ids import parse_id
 from ..domain.session_states import Status
 from ..models import Message, TutoringSession
 from ..queries.student_sessions import tutor_session
@@ -73,14 +74,14 @@ def session_page(session_id: int):
 @tutor_required
 def session_updates(session_id: int):
     session = _load(session_id)
-    after = request.args.get("after", "0")
-    if not after.isdigit():
+    after = parse_id(request.args.get("after", "0"))
+    if after is None:
         abort(400, description="The transcript position is malformed; reload the page.")
     seen_status = request.args.get("status", "")
 
     def news() -> tuple[TutoringSession, list[Message]] | None:
         latest = _load(session_id)
-        messages = messages_after(session_id, int(after))
+        messages = messages_after(session_id, after)
         return (latest, messages) if messages or latest.status != seen_status else None
 
     wait = current_app.config["LIVE_WAIT_SECONDS"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, g, render_template, request
 
 from ..clock import utcnow
+from ..domain.ids import parse_id
 from ..domain.session_length import length_minutes
 from ..domain.session_states import Status
 from ..extensions import csrf
@@ -49,8 +50,7 @@ bp.add_url_rule(f"{SESSION}/report", view_func=chat.report, methods=["POST"])
 
 
 def _optional_id(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return parse_id(value or "")
 
 
 def _help_request(form) -> HelpRequest:

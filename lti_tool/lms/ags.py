@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from .claims import SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE
 from .errors import LmsRefused
 from .gateway import LmsGateway
-from .paging import next_page_url
+from .paging import PageTrail, next_page_url
 
 LINEITEM_CONTAINER = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
@@ -68,7 +68,9 @@ def parse_lineitem(raw: object) -> LineItem | None:
 
 def _list_pages(gateway: LmsGateway, url: str, scopes: tuple[str, ...],
                 accept: str) -> Iterator[list]:
+    trail = PageTrail(url)
     while url:
+        trail.visit(url)
         response = gateway.get(url, scopes, accept)
         body = response.json()
         if not isinstance(body, list):
@@ -111,7 +113,10 @@ def iso_timestamp(moment: datetime) -> str:
 
 def post_score(gateway: LmsGateway, lineitem_url: str, user_id: str, score_given: float,
                score_maximum: float, timestamp: datetime) -> None:
-    """Send a final score for one user; tutor notes are never part of it."""
+    """Send a final score for one user; tutor notes are never part of it.
+
+    Tried once: if the LMS stored it but the answer was lost, a resend with the same
+    timestamp is forbidden (AGS 3.4), so the caller retries with a later timestamp."""
     gateway.post(
         sub_url(lineitem_url, "scores"),
         (SCOPE_SCORE,),
@@ -124,6 +129,7 @@ def post_score(gateway: LmsGateway, lineitem_url: str, user_id: str, score_given
             "timestamp": iso_timestamp(timestamp),
         },
         SCORE,
+        tries=1,
     )
 
 

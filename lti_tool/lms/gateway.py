@@ -37,15 +37,17 @@ class LmsGateway:
         return self.call("GET", url, scopes, accept)
 
     def post(self, url: str, scopes: tuple[str, ...], body: Any, content_type: str,
-             accept: str = "application/json") -> Fetched:
+             accept: str = "application/json", tries: int | None = None) -> Fetched:
         """POST a JSON body to a service URL exactly as the LMS gave it."""
-        return self.call("POST", url, scopes, accept, body, content_type)
+        return self.call("POST", url, scopes, accept, body, content_type, tries)
 
     def call(self, method: str, url: str, scopes: tuple[str, ...], accept: str,
-             body: Any = None, content_type: str | None = None) -> Fetched:
-        """Make one service call, retrying what another try may fix; raise a typed error."""
+             body: Any = None, content_type: str | None = None,
+             tries: int | None = None) -> Fetched:
+        """Make one service call, retrying what another try may fix (up to `tries`, by
+        default LMS_RETRY_MAX_TRIES); raise a typed error."""
         policy = OutboundPolicy.from_config(self.config)
-        tries = self.config["LMS_RETRY_MAX_TRIES"]
+        tries = tries or self.config["LMS_RETRY_MAX_TRIES"]
         token = access_token(self.platform, scopes, self.clock(), self.config)
         refreshed = False
         attempt = 0
@@ -75,14 +77,15 @@ class LmsGateway:
                     raise LmsRefused(f"{_where(url)} refused the call", status, said)
             if attempt >= tries:
                 raise LmsUnavailable(f"{_where(url)} failed {attempt} times", status, said)
-            wait = backoff_seconds(
-                attempt,
-                retry_after_seconds(response.header("Retry-After") if response else None,
-                                    self.clock()),
-                self.config["LMS_RETRY_BASE_SECONDS"],
-                self.config["LMS_RETRY_MAX_WAIT_SECONDS"],
-                self.jitter(),
-            )
+            asked = retry_after_seconds(response.header("Retry-After") if response else None,
+                                        self.clock())
+            cap = self.config["LMS_RETRY_MAX_WAIT_SECONDS"]
+            if asked is not None and asked > cap:
+                # Sooner than the LMS allows would be refused again: leave it to the job's
+                # own, longer backoff.
+                raise LmsUnavailable(f"{_where(url)} asked to wait {asked:.0f} s", status, said)
+            wait = backoff_seconds(attempt, asked, self.config["LMS_RETRY_BASE_SECONDS"], cap,
+                                   self.jitter())
             log.info("LMS call to %s answered %s; retrying in %.1f s", _where(url), status, wait)
             self.waited += wait
             self.sleep(wait)

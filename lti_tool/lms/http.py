@@ -57,7 +57,8 @@ class Fetched:
         try:
             return json.loads(self.content)
         except ValueError as exc:
-            raise FetchRefused(f"{self.url} did not return JSON") from exc
+            # The host only: paths and queries can carry course and user identifiers.
+            raise FetchRefused(f"{urlsplit(self.url).hostname} did not return JSON") from exc
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from .claims import SCOPE_NRPS
 from .errors import LmsRefused
 from .gateway import LmsGateway
-from .paging import next_page_url
+from .paging import PageTrail, next_page_url
 
 MEMBERSHIP_CONTAINER = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 STATUSES = ("Active", "Inactive", "Deleted")
@@ -64,7 +64,9 @@ def parse_member(raw: object) -> Member | None:
 
 def member_pages(gateway: LmsGateway, url: str) -> Iterator[MemberPage]:
     """Yield the membership container's pages from `url`, following rel="next" verbatim."""
+    trail = PageTrail(url)
     while url:
+        trail.visit(url)
         response = gateway.get(url, (SCOPE_NRPS,), MEMBERSHIP_CONTAINER)
         body = response.json()
         if not isinstance(body, dict) or not isinstance(body.get("members"), list):

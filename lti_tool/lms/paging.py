@@ -2,6 +2,12 @@
 
 import re
 
+from .errors import LmsRefused
+from .limits import same_origin
+
+# Far beyond any course (Canvas: 50 members a page), short of a loop that never ends.
+MAX_PAGES = 2000
+
 _LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
 _REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
 
@@ -14,3 +20,22 @@ def next_page_url(link_header: str | None) -> str | None:
             if "next" in (quoted or bare).lower().split():
                 return url.strip()
     return None
+
+
+
+class PageTrail:
+    """The pages followed from a first URL. A next page must stay on the first page's origin
+    (our bearer token goes with it), never repeat, and come within MAX_PAGES: an LMS whose
+    links loop is refused, not followed forever."""
+
+    def __init__(self, first_url: str) -> None:
+        self.first_url = first_url
+        self.seen: set[str] = set()
+
+    def visit(self, url: str) -> None:
+        """Record a page about to be fetched, or raise LmsRefused."""
+        if url in self.seen or len(self.seen) >= MAX_PAGES:
+            raise LmsRefused("the LMS's next-page links go round in circles or never end")
+        if not same_origin(url, self.first_url):
+            raise LmsRefused("the LMS's next page is on another host")
+        self.seen.add(url)

@@ -16,6 +16,7 @@ from ..models.rows import get_or_insert
 from .errors import FetchFailed, FetchRefused, LmsRefused, LmsUnavailable, ScopeNotGranted
 from .http import Fetched, OutboundPolicy, fetch
 from .keys import key_secret, secret_box, signing_key
+from .retry import is_retryable
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def _request(platform: Platform, scopes: tuple[str, ...], now: datetime,
     except FetchRefused as exc:
         raise LmsRefused("the LMS token endpoint may not be called", None, str(exc)) from exc
     if not response.ok:
-        error = LmsUnavailable if response.status_code >= 500 else LmsRefused
+        error = LmsUnavailable if is_retryable(response.status_code) else LmsRefused
         raise error("the LMS refused a service token", response.status_code, lms_said(response))
     body = response.json()
     token = body.get("access_token") if isinstance(body, dict) else None

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..lms import ags
 from ..lms.claims import SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY
 from ..lms.gateway import LmsGateway
-from ..lms.limits import bounded_url
+from ..lms.limits import bounded_url, same_origin
 from ..models import Course, Job, Platform, Topic
 from ..models.rows import get_or_insert
 from .jobs import enqueue, handler
@@ -52,9 +52,11 @@ def sync_topics_from_lineitems(course_id: int, now: datetime, config: dict,
     if gateway is None:
         gateway = LmsGateway(db.session.get(Platform, course.platform_id), config, clock=utcnow)
     items = ags.lineitems(gateway, course.ags_lineitems_url, tag=ags.TUTORING_TAG)
-    # Some LMSs ignore the tag filter: the tag itself decides.
+    # Some LMSs ignore the tag filter: the tag itself decides. Scores and results go to a
+    # column's URL with our token, so only columns on the course's own service origin count.
     changed = sum(_apply(course, item, now) for item in items
-                  if item.tag == ags.TUTORING_TAG and bounded_url(item.url))
+                  if item.tag == ags.TUTORING_TAG and bounded_url(item.url)
+                  and same_origin(item.url, course.ags_lineitems_url))
     course.topics_synced_at = now
     db.session.commit()
     log.info("topics synced: course=%s columns=%s changed=%s", course.id, len(items), changed)

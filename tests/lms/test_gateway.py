@@ -10,6 +10,7 @@ import responses
 
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
+from lti_tool.lms.ags import lineitems
 from lti_tool.lms.claims import SCOPE_LINEITEM_READONLY, SCOPE_NRPS
 from lti_tool.lms.errors import LmsRefused, LmsUnavailable, ScopeNotGranted
 from lti_tool.lms.gateway import LmsGateway
@@ -186,3 +187,40 @@ def test_two_registrations_of_one_issuer_never_share_a_token(app, lms, mocked_ne
     assert seen == [("1", "Bearer token-of-client-10"), ("2", "Bearer token-of-client-20")] * 2
     rows = db.session.execute(db.select(ServiceToken).order_by(ServiceToken.id)).scalars().all()
     assert [r.platform_id for r in rows] == [s.id for s in schools]
+
+
+def test_a_retry_after_beyond_the_cap_is_left_to_the_jobs_backoff(app, lms, gateway, course,
+                                                                   waits):
+    lms.fail("GET", "/memberships", 429, {"Retry-After": "3600"})
+    with pytest.raises(LmsUnavailable) as error:
+        roster(gateway, course)
+    assert "asked to wait 3600 s" in str(error.value) and waits == []
+
+
+def test_a_throttled_token_endpoint_is_worth_another_try_later(lms, gateway, course):
+    lms.fail("POST", "/token", 429)
+    with pytest.raises(LmsUnavailable):
+        roster(gateway, course)
+
+
+def test_next_page_links_that_loop_are_refused_not_followed_forever(
+        lms, gateway, course, mocked_network):
+    url = "https://lms.test/courses/loop/memberships"
+
+    def looping(request):
+        return 200, {"Link": f'<{url}?page=1>; rel="next"'}, json.dumps({"members": []})
+
+    mocked_network.add_callback(responses.GET, re.compile(re.escape(url) + ".*"),
+                                callback=looping)
+    with pytest.raises(LmsRefused, match="circles"):
+        list(member_pages(gateway, url + "?page=1"))
+
+
+def test_line_item_pages_never_take_the_token_to_another_host(lms, gateway, course,
+                                                              mocked_network):
+    url = "https://lms.test/courses/other/lineitems"
+    mocked_network.add(responses.GET, url, json=[],
+                       headers={"Link": '<https://evil.test/lineitems?p=2>; rel="next"'})
+    with pytest.raises(LmsRefused, match="another host"):
+        lineitems(gateway, url)
+    assert not [c for c in mocked_network.calls if "evil.test" in c.request.url]

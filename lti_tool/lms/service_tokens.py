@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 
 from authlib.oauth2.rfc7523 import private_key_jwt_sign
 from joserfc.jwk import RSAKey
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ..clock import epoch_seconds
 from ..extensions import db
 from ..models import Platform, ServiceToken
-from ..models.rows import get_or_insert
 from .errors import FetchFailed, FetchRefused, LmsRefused, LmsUnavailable, ScopeNotGranted
 from .http import Fetched, OutboundPolicy, fetch
 from .keys import key_secret, secret_box, signing_key
@@ -56,31 +57,44 @@ def access_token(
     """Return a token granting `scopes`: the cached one unless it is near expiry or is the
     `rejected` token an LMS just answered 401 to; otherwise a new one from the LMS."""
     margin = timedelta(seconds=config["SERVICE_TOKEN_MARGIN_SECONDS"])
-    row = get_or_insert(
-        ServiceToken,
-        {"platform_id": platform.id, "token_url": platform.auth_token_url,
-         "scopes": scope_key(scopes)},
-    )
-    cached = _usable(row, now, margin, rejected, config)
-    if cached is not None:
-        return cached
-    # The update locks the row until this transaction ends: a second worker waits here, then
-    # finds the token the first one stored instead of asking the LMS again.
-    db.session.execute(
-        update(ServiceToken).where(ServiceToken.id == row.id).values(requested_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(row)
-    cached = _usable(row, now, margin, rejected, config)
-    if cached is not None:
-        return cached
-    token, granted, lifetime = _request(platform, scopes, now, config)
-    row.access_token_encrypted = secret_box(key_secret(config)).encrypt(token.encode())
-    row.granted_scopes = granted
-    row.expires_at = now + timedelta(seconds=lifetime)
-    db.session.flush()
+    keys = {"platform_id": platform.id, "token_url": platform.auth_token_url,
+            "scopes": scope_key(scopes)}
+    # A transaction of its own: the token outlives a caller that fails and rolls back, and
+    # the lock below is held only while one token request runs, not for the caller's work.
+    with Session(db.engine) as cache:
+        row = _cache_row(cache, keys)
+        cached = _usable(row, now, margin, rejected, config)
+        if cached is not None:
+            return cached
+        # The update locks the row: a second worker waits here, then finds the token the
+        # first one stored instead of asking the LMS again.
+        cache.execute(update(ServiceToken).where(ServiceToken.id == row.id)
+                      .values(requested_at=now))
+        cache.refresh(row)
+        cached = _usable(row, now, margin, rejected, config)
+        if cached is not None:
+            cache.commit()
+            return cached
+        token, granted, lifetime = _request(platform, scopes, now, config)
+        row.access_token_encrypted = secret_box(key_secret(config)).encrypt(token.encode())
+        row.granted_scopes = granted
+        row.expires_at = now + timedelta(seconds=lifetime)
+        cache.commit()
     log.info("service token issued: platform=%s scopes=%s", platform.id, len(scopes))
     return token
+
+
+def _cache_row(cache: Session, keys: dict) -> ServiceToken:
+    query = select(ServiceToken).filter_by(**keys)
+    row = cache.execute(query).scalar_one_or_none()
+    if row is None:
+        try:
+            cache.add(ServiceToken(**keys))
+            cache.commit()
+        except IntegrityError:  # another worker inserted it first
+            cache.rollback()
+        row = cache.execute(query).scalar_one()
+    return row
 
 
 def _usable(row: ServiceToken, now: datetime, margin: timedelta, rejected: str | None,

@@ -224,3 +224,10 @@ def test_line_item_pages_never_take_the_token_to_another_host(lms, gateway, cour
     with pytest.raises(LmsRefused, match="another host"):
         lineitems(gateway, url)
     assert not [c for c in mocked_network.calls if "evil.test" in c.request.url]
+
+
+def test_a_token_outlives_a_caller_that_fails_and_rolls_back(lms, gateway, course):
+    roster(gateway, course)
+    db.session.rollback()  # say the job that asked for it failed afterwards
+    roster(gateway, course)
+    assert len(lms.token_requests) == 1

@@ -209,3 +209,13 @@ def test_another_courses_members_are_left_alone(app, lms, course):
     removed = db.session.scalar(db.select(db.func.count()).select_from(Membership).where(
         Membership.course_id == other.id, Membership.removed_at.is_not(None)))
     assert removed == 0
+
+
+def test_a_student_launching_while_a_sync_runs_is_not_marked_removed(app, lms, course):
+    started = utcnow() - timedelta(seconds=30)  # the sync began before the launch
+    lms.launch("student-05")
+    # The page the sync read before the launch did not list the student yet.
+    lms.platform.course.members = [m for m in lms.platform.course.members
+                                   if m.user_id != "student-05"]
+    sync_roster(course.id, started, app.config)
+    assert membership(course, "student-05").removed_at is None

@@ -79,8 +79,9 @@ class Membership(db.Model):
     roles: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="Active")
     is_test_user: Mapped[bool] = mapped_column(default=False)
-    # Set by the roster sync that started at this time and saw the member; a member a full
-    # sync did not see has left the course: marked with removed_at, never deleted.
+    # When the member was last seen: by a launch, or by the roster sync that started at this
+    # time. A member a full sync did not see since it started has left the course: marked
+    # with removed_at, never deleted.
     roster_seen_at: Mapped[datetime | None]
     removed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

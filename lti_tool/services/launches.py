@@ -123,7 +123,7 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
     course = topic = None
     if claims.CONTEXT in body:
         course = _record_course(validated, body, now)
-        _record_membership(course, user, body, audience)
+        _record_membership(course, user, body, audience, now)
         _record_resource_link(course, body, return_url)
         topic = _linked_topic(course, _claim(body, claims.CUSTOM).get(TOPIC_PARAMETER))
         _learn_topic_column(topic, bounded_url(_claim(body, claims.AGS).get("lineitem")))
@@ -201,14 +201,18 @@ def _record_course(validated: ValidatedLaunch, body: dict, now: datetime) -> Cou
     )
 
 
-def _record_membership(course: Course, user: LmsUser, body: dict, audience: Audience) -> None:
+def _record_membership(course: Course, user: LmsUser, body: dict, audience: Audience,
+                       now: datetime) -> None:
     _upsert(
         Membership,
         {"course_id": course.id, "user_id": user.id},
         {
             "roles": [r for r in body[claims.ROLES] if isinstance(r, str)],
             "status": "Active",
-            "removed_at": None,  # launching from the course shows they are a member again
+            # Launching from the course shows they are a member now: a roster sync running
+            # meanwhile must not mark them removed.
+            "removed_at": None,
+            "roster_seen_at": now,
             "is_test_user": audience.test_user,
         },
     )

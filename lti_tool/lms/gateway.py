@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +30,6 @@ class LmsGateway:
     clock: Callable[[], datetime]
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
-    waited: float = field(default=0.0, init=False)
 
     def get(self, url: str, scopes: tuple[str, ...], accept: str) -> Fetched:
         """GET a service URL exactly as the LMS gave it."""
@@ -87,7 +86,6 @@ class LmsGateway:
             wait = backoff_seconds(attempt, asked, self.config["LMS_RETRY_BASE_SECONDS"], cap,
                                    self.jitter())
             log.info("LMS call to %s answered %s; retrying in %.1f s", _where(url), status, wait)
-            self.waited += wait
             self.sleep(wait)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from .claims import SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE
 from .errors import LmsRefused
 from .gateway import LmsGateway
-from .paging import PageTrail, next_page_url
+from .paging import PageTrail
 
 LINEITEM_CONTAINER = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
@@ -70,14 +70,13 @@ def _list_pages(gateway: LmsGateway, url: str, scopes: tuple[str, ...],
                 accept: str) -> Iterator[list]:
     trail = PageTrail(url)
     while url:
-        trail.visit(url)
         response = gateway.get(url, scopes, accept)
         body = response.json()
         if not isinstance(body, list):
             raise LmsRefused("the LMS answered with something other than a list",
                              response.status_code)
         yield body
-        url = next_page_url(response.header("Link"))
+        url = trail.next(response.header("Link"))
 
 
 def lineitems(gateway: LmsGateway, lineitems_url: str, tag: str | None = None) -> list[LineItem]:

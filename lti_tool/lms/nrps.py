@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from .claims import SCOPE_NRPS
 from .errors import LmsRefused
 from .gateway import LmsGateway
-from .paging import PageTrail, next_page_url
+from .paging import PageTrail
 
 MEMBERSHIP_CONTAINER = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 STATUSES = ("Active", "Inactive", "Deleted")
@@ -66,11 +66,11 @@ def member_pages(gateway: LmsGateway, url: str) -> Iterator[MemberPage]:
     """Yield the membership container's pages from `url`, following rel="next" verbatim."""
     trail = PageTrail(url)
     while url:
-        trail.visit(url)
         response = gateway.get(url, (SCOPE_NRPS,), MEMBERSHIP_CONTAINER)
         body = response.json()
         if not isinstance(body, dict) or not isinstance(body.get("members"), list):
             raise LmsRefused("the roster page is not a membership container", response.status_code)
         members = [m for m in map(parse_member, body["members"]) if m is not None]
-        url = next_page_url(response.header("Link"))
+        # Checked before the page is handed out: a caller may keep next_url as a checkpoint.
+        url = trail.next(response.header("Link"))
         yield MemberPage(members, url)

@@ -30,12 +30,17 @@ class PageTrail:
 
     def __init__(self, first_url: str) -> None:
         self.first_url = first_url
-        self.seen: set[str] = set()
+        self.seen = {first_url}
 
-    def visit(self, url: str) -> None:
-        """Record a page about to be fetched, or raise LmsRefused."""
+    def next(self, link_header: str | None) -> str | None:
+        """Return the page a Link header names next (None on the last page), or raise
+        LmsRefused when it may not be followed."""
+        url = next_page_url(link_header)
+        if url is None:
+            return None
         if url in self.seen or len(self.seen) >= MAX_PAGES:
             raise LmsRefused("the LMS's next-page links go round in circles or never end")
         if not same_origin(url, self.first_url):
             raise LmsRefused("the LMS's next page is on another host")
         self.seen.add(url)
+        return url

@@ -79,8 +79,11 @@ def registration(app, mocked_network, platform_key_pair) -> Registration:
 
 
 def launch(client, registration: Registration, user_id: str, roles: list[str],
-           deep_link: bool = False):
-    """Run login, authentication and launch as the platform; return the tool's launch page."""
+           deep_link: bool = False, custom: dict | None = None,
+           lineitems: str | None = None, lineitem: str | None = None):
+    """Run login, authentication and launch as the platform; return the tool's launch page.
+    `custom` and the AGS endpoints (`lineitems`, and a placed link's `lineitem`) are sent
+    when given."""
     conf = PlatformConf(registration=registration)
     login = Login(None, conf)
     login.set_lti_message_hint(hint=f"placement-7:{user_id}")
@@ -100,6 +103,10 @@ def launch(client, registration: Registration, user_id: str, roles: list[str],
         "bio-200", ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
         "BIO 200: Genetics", "BIO 200",
     )
+    if lineitems:
+        message.set_ags(lineitems, lineitem_url=lineitem, allow_creating_lineitems=True)
+    if custom:
+        message.set_custom_parameters_claim(custom)
     if deep_link:
         message.set_dl(RETURN_URL, title="Add tutoring", accept_types={"ltiResourceLink"},
                        extra_data={"opaque": "selection-42"})

@@ -1,8 +1,6 @@
 """A deep-linking round trip with an independent platform: lti1p3platform's own objects send
 the request, validate our response against our JWKS, then launch the placed link."""
 
-import re
-from html import unescape
 
 from lti1p3platform.registration import Registration
 
@@ -10,53 +8,20 @@ from lti_tool.extensions import db
 from lti_tool.lms.ags import TUTORING_TAG
 from lti_tool.models import Topic
 from lti_tool.services.tool_keys import generate_key
-from tests.conftest import form_action, form_fields, query_of
-from tests.test_interop import (
-    ISSUER,
-    MEMBER,
-    RETURN_URL,
-    TOOL,
-    AuthRequest,
-    Launch,
-    Login,
-    PlatformConf,
-)
+from tests.conftest import form_action, form_fields
+from tests.test_interop import ISSUER, MEMBER, RETURN_URL, TOOL, PlatformConf, land
+from tests.test_interop import launch as interop_launch
 from tests.test_interop import registration as registration
 
 LINEITEMS = ISSUER + "/api/lti/courses/bio-200/line_items"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 
-def launch(client, registration: Registration, user_id: str, role: str, *,
-           deep_link: bool = False, custom: dict | None = None, lineitem: str | None = None):
-    """Run login, authentication and launch as the platform; return the landing page and the
+def launch(client, registration: Registration, user_id: str, role: str, **claims):
+    """Launch from the platform with its gradebook endpoint; return the landing page and the
     launch token."""
-    conf = PlatformConf(registration=registration)
-    login = Login(None, conf)
-    login.set_lti_message_hint(hint=f"placement-9:{user_id}")
-    if deep_link:
-        login.set_deeplinking_launch_url()
-    login_page = client.get(login.prepare_preflight_url(user_id))
-    auth_url = unescape(re.search(r'data-auth-url="([^"]+)"', login_page.text).group(1))
-    message = Launch(AuthRequest(query_of(auth_url)), conf)
-    message.set_user_data(user_id, [MEMBER + role], "Noor Haddad", "noor@interop.example")
-    message.set_launch_context_claim(
-        "bio-200", ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
-        "BIO 200: Genetics", "BIO 200")
-    message.set_ags(LINEITEMS, lineitem_url=lineitem, allow_creating_lineitems=True)
-    if custom:
-        message.set_custom_parameters_claim(custom)
-    if deep_link:
-        message.set_dl(RETURN_URL, title="Add tutoring", accept_types={"ltiResourceLink"},
-                       extra_data={"opaque": "selection-42"})
-    else:
-        message.set_resource_link_claim("module-3-item-1", title="Tutoring: Punnett squares")
-    form = message.lti_launch()
-    page = client.post(form["launch_url"], data={"id_token": form["id_token"],
-                                                 "state": form["state"]})
-    fields = form_fields(page.text)
-    landing = client.post(form_action(page.text), data=fields, base_url=TOOL)
-    return landing, fields["launch_token"]
+    return land(client, interop_launch(client, registration, user_id, [MEMBER + role],
+                                       lineitems=LINEITEMS, **claims))
 
 
 def test_lti1p3platform_accepts_a_topic_link_with_its_column_and_launches_it(

@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
-from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.membership import Context
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
@@ -26,6 +25,7 @@ from lti_tool.models import Course, LmsUser, Membership
 from lti_tool.services.platforms import add_platform
 from lti_tool.services.roster import sync_roster
 from lti_tool.services.tool_keys import generate_key, tool_jwks
+from tests.test_interop import PlatformConf
 
 ISSUER = "https://interop-lms.test"
 MEMBERSHIPS = ISSUER + "/api/lti/courses/bio-200/names_and_roles"
@@ -43,14 +43,6 @@ MEMBERS = [
     {"user_id": "u-5", "roles": [MEMBER + "Learner"], "name": "Mira Sato", "status": "Deleted"},
     {"user_id": "u-6", "roles": [MEMBER + "Learner"], "name": "Yusuf Kaya"},
 ]
-
-
-class PlatformConf(LTI1P3PlatformConfAbstract):
-    def init_platform_config(self, registration: Registration) -> None:
-        self._registration = registration
-
-    def get_registration_by_params(self, **kwargs) -> Registration:
-        return self._registration
 
 
 class ServiceRequest(Request):

@@ -1,4 +1,4 @@
-"""Chat benchmark: live sessions under gunicorn, every participant sending and long-polling.
+"""Chat benchmark: live sessions under gunicorn, every participant sending and following.
 
 Run from the repository root with the project's virtualenv and the `bench` extra
 (`pip install -e ".[test,bench]"`); PostgreSQL must accept `postgres` on 127.0.0.1:5432.
@@ -13,26 +13,27 @@ its schema from `flask db upgrade`; bench/chat_seed.py then adds one course, a s
 students, N tutor accounts and N sessions made active through the tool's own services
 (request_help, then accept_session). The tool is served by gunicorn with
 config/gunicorn.conf.py: gthread workers, --workers and --threads as WEB_CONCURRENCY and
-THREADS (every participant holds a long-poll open, so the workers need a thread per waiting
-request on top of those that send), and a connection pool per worker of --pool-size plus
---max-overflow (DATABASE_POOL_SIZE, DATABASE_MAX_OVERFLOW). This process plays all 2 × N
+THREADS (every participant holds its page's live stream open, so the workers need a thread per
+stream on top of those that answer sends), and a connection pool per worker of --pool-size
+plus --max-overflow (DATABASE_POOL_SIZE, DATABASE_MAX_OVERFLOW). This process plays all 2 × N
 participants on one asyncio loop: students open their session page with a launch token
 minted at seeding and send it as X-Launch-Token; tutors sign in through /account/login, keep
-the session cookie and send the page's CSRF token as X-CSRFToken. Each participant keeps one
-long-poll on its updates URL (always after the highest seq it has seen) and, from a random
-offset, posts a message every --interval seconds for --seconds, on schedule even while an
-earlier post is unanswered. A message is delivered when the other participant's poll returns
-it; latency is that moment minus the moment just before its POST. After the sending, up to
+the session cookie and send the page's CSRF token as X-CSRFToken. Each participant follows
+its page's live stream (server-sent events; reopened after the highest seq it has seen when
+the server ends it) and, from a random offset, posts a message every --interval seconds for
+--seconds, on schedule even while an earlier post is unanswered. A message is delivered when
+the other participant's stream brings it; latency is that moment minus the moment just before
+its POST. After the sending, up to
 10 s more let the last messages arrive; then lost (acknowledged, never delivered to the
 peer), duplicated (one participant received a message twice) and errors (any non-2xx answer,
-exception or timeout) are counted, and whether each sender's own poll showed its message.
+exception or timeout) are counted, and whether each sender's own stream showed its message.
 CPU is counted over the chat in cores: this process (the load generator), the gunicorn
 master and workers, the PostgreSQL processes, and the rest of the machine; the load
 generator's longest stall (how late its event loop woke) is time it added to latencies.
 
 Settings. The tool runs with TOOL_ENV=development and SANDBOX_ENABLED=0 (plain http on
-127.0.0.1, otherwise the production code) and LIVE_WAIT_SECONDS from --live-wait (default:
-the environment's, else 20 s as in production). --database sqlite is a smoke test only:
+127.0.0.1, otherwise the production code), with LIVE_STREAM_SECONDS and LIVE_HEARTBEAT_SECONDS
+as in production unless the environment sets them. --database sqlite is a smoke test only:
 SQLite serializes writes and its waiters poll the database, so its figures are not the
 target's. Only 127.0.0.1 is used, and the server and the scratch database are removed on
 exit, error or SIGTERM.
@@ -54,12 +55,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from chat_load import DRAIN_SECONDS, POLL_MARGIN, ChatResult, run_chat
+from chat_load import DRAIN_SECONDS, SILENCE_MARGIN, ChatResult, run_chat
 from chat_pages import PageFailed, Seeded
 from cpu import machine_busy
 from report import OTHER_LOAD_LIMIT, target_line
 from servers import free_port, serving, wait_ready
 from stacks import BIN, ROOT, flask, scratch_database, tool_env
+
+from lti_tool.settings import BaseSettings  # the server reads the same environment
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_chat"
 # Where each side's chat page lives; the page itself names the updates and send URLs.
@@ -78,9 +81,6 @@ def parse_args() -> argparse.Namespace:
                         help="DATABASE_POOL_SIZE: connections each worker keeps open")
     parser.add_argument("--max-overflow", type=int, default=5,
                         help="DATABASE_MAX_OVERFLOW: extra connections a worker may open")
-    parser.add_argument("--live-wait", type=float,
-                        default=float(os.environ.get("LIVE_WAIT_SECONDS") or 20),
-                        help="LIVE_WAIT_SECONDS for the app: how long a long-poll is held")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES,
                         help="URL of the scratch database to create and drop")
@@ -112,7 +112,7 @@ def server_env(database_url: str, port: int, args: argparse.Namespace) -> dict:
         **tool_env(database_url, f"http://127.0.0.1:{port}"),
         "SECRET_KEY": secrets.token_urlsafe(48), "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(args.workers), "THREADS": str(args.threads),
-        "LIVE_WAIT_SECONDS": str(args.live_wait), "DATABASE_POOL_SIZE": str(args.pool_size),
+        "DATABASE_POOL_SIZE": str(args.pool_size),
         "DATABASE_MAX_OVERFLOW": str(args.max_overflow),
     }
 
@@ -132,7 +132,7 @@ def bench(args: argparse.Namespace, tmp: Path) -> ChatResult:
             try:
                 result = asyncio.run(run_chat(
                     base_url, seeded, password, PAGES, args.interval, args.seconds,
-                    args.live_wait + POLL_MARGIN, app.process.pid,
+                    BaseSettings.LIVE_HEARTBEAT_SECONDS + SILENCE_MARGIN, app.process.pid,
                 ))
             except PageFailed:
                 print(f"last lines of the server log:\n{app.log_tail(40)}", file=sys.stderr)
@@ -169,7 +169,7 @@ def print_figures(result: ChatResult, args: argparse.Namespace, busy_before: flo
          f"{quantile(send, 50):.3f} / {quantile(send, 95):.3f} / "
          f"{max(send, default=math.nan):.3f} s"),
         ("load generator's longest stall", f"{r.loop_lag:.3f} s"),
-        ("long-poll answers", f"{r.polls} ({r.polls / r.wall:.0f}/s)" if r.wall else "0"),
+        ("live streams opened / events", f"{r.streams} / {r.events}"),
         ("CPU cores: loadgen / app / db / other",
          f"{cpu.loadgen:.2f} / {cpu.app:.2f} / {cpu.database:.2f} / {cpu.other:.2f}"
          f" of {os.cpu_count()}" + (" *" if cpu.other > OTHER_LOAD_LIMIT else "")),

@@ -1,7 +1,8 @@
-"""Simulated chat participants on one asyncio loop: each keeps a long-poll open and sends a
-message every interval; what the other side receives, and when, is the measurement."""
+"""Simulated chat participants on one asyncio loop: each follows its page's live stream and
+sends a message every interval; what the other side receives, and when, is the measurement."""
 
 import asyncio
+import json
 import random
 import time
 import uuid
@@ -13,7 +14,8 @@ from chat_pages import ChatPage, Seeded, Tab, open_student, open_tutor
 from cpu import CpuClock, CpuShares
 
 SEND_TIMEOUT = aiohttp.ClientTimeout(total=30)
-POLL_MARGIN = 15  # a long-poll answers within LIVE_WAIT_SECONDS; past this margin it failed
+# A stream sends a keep-alive every LIVE_HEARTBEAT_SECONDS; silence this much longer is a failure.
+SILENCE_MARGIN = 15
 BACKOFF_FIRST, BACKOFF_MAX = 0.5, 5.0
 DRAIN_SECONDS = 10
 OPENING_AT_ONCE = 16  # sign-ins hash a password each: a few at a time keep the queue short
@@ -26,16 +28,17 @@ class ChatResult:
 
     sessions: int
     wall: float = 0.0
-    latencies: list[float] = field(default_factory=list)  # send → the peer's poll returns it
+    latencies: list[float] = field(default_factory=list)  # send → the peer's stream brings it
     send_times: list[float] = field(default_factory=list)  # the POST's own round trip
     attempted: int = 0
     acked: int = 0
     delivered: int = 0
     lost: int = 0
     duplicated: int = 0
-    own_missing: int = 0  # acknowledged, but the sender's own poll never showed it
+    own_missing: int = 0  # acknowledged, but the sender's own stream never showed it
     loop_lag: float = 0.0  # the longest this process's event loop was late: its own delay
-    polls: int = 0
+    events: int = 0  # live-stream events received
+    streams: int = 0  # live streams opened
     errors: Counter = field(default_factory=Counter)
     cpu: CpuShares = CpuShares(0.0, 0.0, 0.0, 0.0, 0.0)
 
@@ -48,8 +51,8 @@ class Run:
         self.result = result
         self.sent_at: dict[str, float] = {}  # message id → just before its POST
         self.acked: set[str] = set()
-        self.delivered: set[str] = set()  # ids the peer's poll returned
-        self.echoed: set[str] = set()  # ids the sender's own poll returned
+        self.delivered: set[str] = set()  # ids the peer's stream brought
+        self.echoed: set[str] = set()  # ids the sender's own stream brought
 
     def error(self, what: str) -> None:
         """Count one failed request by what went wrong."""
@@ -69,19 +72,24 @@ class Participant:
         self.after, self.status = page.after, page.status
         self.seen: set[str] = set()
 
-    async def poll(self, timeout: aiohttp.ClientTimeout) -> None:
-        """Long-poll for news until cancelled, always asking for what follows the last seq."""
+    async def follow(self, timeout: aiohttp.ClientTimeout) -> None:
+        """Follow the live stream until cancelled, reopening it after the last seq seen, as the
+        page's script does."""
         backoff = BACKOFF_FIRST
         while True:
-            params = {"after": str(self.after), "status": self.status}
+            params = {"after": str(self.after)}
+            headers = self.tab.request_headers(Accept="text/event-stream")
             try:
                 async with self.run.http.get(self.updates_url, params=params, timeout=timeout,
-                                             headers=self.tab.request_headers()) as response:
+                                             headers=headers) as response:
                     self.tab.keep_cookies(response)
                     if response.status == 200:
-                        self.receive(await response.json(), time.perf_counter())
-                        backoff = BACKOFF_FIRST
-                        continue
+                        self.run.result.streams += 1
+                        async for line in response.content:
+                            if line.startswith(b"data: "):
+                                self.receive(json.loads(line[6:]), time.perf_counter())
+                                backoff = BACKOFF_FIRST
+                        continue  # the server ended the stream: open the next at once
                     self.run.error(f"{self.role} updates: HTTP {response.status}")
             except (aiohttp.ClientError, TimeoutError, ValueError, KeyError) as exc:
                 self.run.error(f"{self.role} updates: {type(exc).__name__}")
@@ -91,7 +99,7 @@ class Participant:
     def receive(self, news: dict, now: float) -> None:
         """Account for the messages one answer brought."""
         run = self.run
-        run.result.polls += 1
+        run.result.events += 1
         if news.get("launch_token"):
             self.tab.headers["X-Launch-Token"] = news["launch_token"]
         if news["status"] != self.status:
@@ -170,7 +178,7 @@ async def _watch_lag(result: ChatResult, tick: float = 0.05) -> None:
 
 
 async def run_chat(base_url: str, seeded: list[Seeded], password: str, pages: dict[str, str],
-                   interval: float, seconds: float, poll_seconds: float,
+                   interval: float, seconds: float, silence_seconds: float,
                    watched_app: int) -> ChatResult:
     """Open every page, then chat for `seconds` and wait for the last deliveries."""
     result = ChatResult(len(seeded))
@@ -184,8 +192,8 @@ async def run_chat(base_url: str, seeded: list[Seeded], password: str, pages: di
         pairs = await asyncio.gather(*(_join(run, base_url, s, password, pages, limit)
                                        for s in seeded))
         participants = [p for pair in pairs for p in pair]
-        poll_timeout = aiohttp.ClientTimeout(total=poll_seconds)
-        background = [asyncio.create_task(p.poll(poll_timeout)) for p in participants]
+        stream_timeout = aiohttp.ClientTimeout(total=None, sock_read=silence_seconds)
+        background = [asyncio.create_task(p.follow(stream_timeout)) for p in participants]
         background.append(asyncio.create_task(_watch_lag(result)))
         before = CpuClock.read(watched_app)
         start = time.perf_counter()
@@ -197,7 +205,7 @@ async def run_chat(base_url: str, seeded: list[Seeded], password: str, pages: di
         for task in background:
             task.cancel()
         outcomes = await asyncio.gather(*background, return_exceptions=True)
-    # A poller that died of a bug would pass for lost messages: show the bug instead.
+    # A follower that died of a bug would pass for lost messages: show the bug instead.
     for outcome in outcomes:
         if isinstance(outcome, Exception):
             raise outcome

@@ -1,7 +1,8 @@
 """Wake live requests (chat, queue) when something they watch changes in the database."""
 
+import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from flask import current_app
@@ -24,31 +25,38 @@ def announce(*channels: str) -> None:
             )
 
 
-def wait_for(channels: Iterable[str], check: Callable[[], T | None], timeout: float) -> T | None:
-    """Return check()'s first non-None result, rechecking on announcements, or None at timeout.
+def follow(channels: Iterable[str], check: Callable[[], T | None], timeout: float,
+           heartbeat: float) -> Iterator[T | None]:
+    """Yield check()'s non-None results as announcements come, the first check's at once, and
+    None after each `heartbeat` seconds without one, until `timeout` seconds have passed.
 
-    Between checks the session's transaction is committed, which hands its connection back to
-    the pool while the request waits; call it with no pending writes. Objects already loaded
-    stay usable, since the session does not expire them on commit. timeout=0 checks once.
+    After each check the session's transaction is committed, which hands its connection back
+    to the pool while the caller waits or writes; use it with no pending writes. Objects
+    already loaded stay usable, since the session does not expire them on commit. timeout=0
+    checks once.
     """
-    config = current_app.config
-    postgresql = db.engine.dialect.name == "postgresql"
-    # The safety poll covers a listener that is reconnecting and announcements it missed.
-    recheck = config["LIVE_SAFETY_POLL_SECONDS"] if postgresql else config["LIVE_POLL_SECONDS"]
+    # PostgreSQL wakes us on announcements; SQLite has none, so there we read again often.
+    if db.engine.dialect.name == "postgresql":
+        recheck = math.inf
+    else:
+        recheck = current_app.config["LIVE_POLL_SECONDS"]
     deadline = time.monotonic() + timeout
     with listener().watching(channels) as watch:
+        quiet_since = time.monotonic()
         while True:
-            # Taken before the check, so an announcement made during the check still wakes us.
+            # Taken before the check, so an announcement made during the check (or while the
+            # caller handled the last result) still wakes us.
             seen = watch.snapshot()
             result = check()
             db.session.commit()
-            remaining = deadline - time.monotonic()
-            if result is not None or remaining <= 0:
-                return result
-            woken = watch.wait(seen, min(remaining, recheck))
-            if not woken and remaining <= recheck:
-                # Quiet until the deadline: answer at once, the page asks again straight away.
-                return None
+            if result is not None or time.monotonic() - quiet_since >= heartbeat:
+                yield result
+                quiet_since = time.monotonic()
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            wake_at = min(deadline, quiet_since + heartbeat)
+            watch.wait(seen, max(min(wake_at - now, recheck), 0))
 
 
 def listener() -> Listener:

@@ -128,12 +128,15 @@ class BaseSettings:
     # At most this many messages per person per window; a human typing stays far below it.
     MESSAGE_RATE_COUNT = _int("MESSAGE_RATE_COUNT", 5)
     MESSAGE_RATE_SECONDS = _int("MESSAGE_RATE_SECONDS", 5)
-    # How long a live request (chat, queue) waits for news before answering "nothing new".
-    LIVE_WAIT_SECONDS = float(_env("LIVE_WAIT_SECONDS", "20"))
-    # How often a waiting request looks at the database when no notification can wake it
-    # (SQLite), and as a safety net beside PostgreSQL LISTEN/NOTIFY.
+    # How long one stream of a live page (chat, waiting room, tutor queue) stays open; the
+    # page then opens the next, and access is checked again.
+    LIVE_STREAM_SECONDS = float(_env("LIVE_STREAM_SECONDS", "55"))
+    # How often a quiet stream sends a keep-alive and reads the database anyway, in case a
+    # notification was missed. It also keeps an open console's tutor counted online, so it
+    # must stay well below TUTOR_ONLINE_SECONDS.
+    LIVE_HEARTBEAT_SECONDS = float(_env("LIVE_HEARTBEAT_SECONDS", "15"))
+    # How often a stream reads the database where no notification can wake it (SQLite).
     LIVE_POLL_SECONDS = float(_env("LIVE_POLL_SECONDS", "0.3"))
-    LIVE_SAFETY_POLL_SECONDS = float(_env("LIVE_SAFETY_POLL_SECONDS", "5"))
 
     SANDBOX_ENABLED = False
     SANDBOX_URL = _env("SANDBOX_URL", "http://127.0.0.1:5000")
@@ -160,6 +163,9 @@ class TestingSettings(BaseSettings):
     SANDBOX_ENABLED = True
     SANDBOX_URL = "https://sandbox.lms.test"
     TOOL_URL = "https://tool.test"
+    # A live stream sends the state it opened with and ends: no test waits for news unless
+    # it asks to.
+    LIVE_STREAM_SECONDS = 0.0
 
 
 class ProductionSettings(BaseSettings):

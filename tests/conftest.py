@@ -72,6 +72,8 @@ class IsolatedClient(FlaskClient):
     real server, instead of sharing the app context the test itself holds open."""
 
     def open(self, *args, **kwargs):
+        # Buffered, so that a streamed answer is also read to its end in that context.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -141,12 +143,6 @@ def server_time_zone():
 
         yield use
     time.tzset()
-
-
-@pytest.fixture
-def answer_at_once(app):
-    """Live long-polls look once and answer: no test waits for news."""
-    app.config["LIVE_WAIT_SECONDS"] = 0
 
 
 @pytest.fixture

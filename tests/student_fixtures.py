@@ -29,12 +29,6 @@ from tests.platform_fixture import TOOL
 HEADING = re.compile(r"\[\d\d:\d\d:\d\d\] Ava \(Student\)")
 
 
-@pytest.fixture(name="answer_at_once", autouse=True)
-def fixture_answer_at_once(app):
-    """Long-polls look once and answer: no test waits for news."""
-    app.config["LIVE_WAIT_SECONDS"] = 0
-
-
 @pytest.fixture(name="catalog")
 def fixture_catalog(app):
     algebra, statistics = Subject(name="Algebra"), Subject(name="Statistics")

@@ -26,8 +26,6 @@ from tests.gradebook_fixtures import (
 )
 from tests.tutoring_factories import ask, fresh
 
-pytestmark = pytest.mark.usefixtures("answer_at_once")
-
 
 @pytest.fixture
 def ava(lms):

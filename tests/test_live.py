@@ -1,4 +1,4 @@
-"""Live wake-ups: waiters see committed announcements, never rolled-back ones, and hold no
+"""Live wake-ups: streams see committed announcements, never rolled-back ones, and hold no
 connection while they wait."""
 
 import threading
@@ -29,12 +29,6 @@ def channel() -> str:
 def postgresql(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no notifications; its waiters poll")
-
-
-@pytest.fixture
-def notifications_only(app):
-    """On PostgreSQL, leave the notification as the only thing that can wake a waiter in time."""
-    app.config["LIVE_SAFETY_POLL_SECONDS"] = 10 * WAIT
 
 
 def in_thread(app, work: Callable) -> Callable:
@@ -74,15 +68,24 @@ def find_job(kind: str) -> int | None:
     return db.session.scalar(db.select(Job.id).where(Job.kind == kind))
 
 
-def waiter(channel: str, first_check: threading.Event) -> Callable:
-    """Return a wait_for call on `channel` that sets `first_check` once it has looked."""
+def first_news(channel: str, check: Callable, heartbeat: float = WAIT):
+    """Follow `channel` until check() finds something; the heartbeat is the only other wake-up
+    on PostgreSQL, so with the default only an announcement finds news in time."""
+    for news in live.follow([channel], check, WAIT, heartbeat):
+        if news is not None:
+            return news
+    return None
+
+
+def waiter(channel: str, first_check: threading.Event, heartbeat: float = WAIT) -> Callable:
+    """Return a follower of `channel` that sets `first_check` once it has looked."""
 
     def check():
         found = find_job(channel)
         first_check.set()
         return found
 
-    return lambda: live.wait_for([channel], check, WAIT)
+    return lambda: first_news(channel, check, heartbeat)
 
 
 @contextmanager
@@ -104,19 +107,43 @@ def wait_until_listening() -> None:
         db.session.commit()
 
 
-def test_no_timeout_checks_once_and_returns_what_it_found(app, channel):
+def test_no_timeout_checks_once_and_yields_what_it_found(app, channel):
     calls = []
 
     def check(value):
         calls.append(value)
         return value
 
-    assert live.wait_for([channel], lambda: check("news"), 0) == "news"
-    assert live.wait_for([channel], lambda: check(None), 0) is None
+    assert list(live.follow([channel], lambda: check("news"), 0, heartbeat=WAIT)) == ["news"]
+    assert list(live.follow([channel], lambda: check(None), 0, heartbeat=WAIT)) == []
     assert calls == ["news", None]
 
 
-def test_committed_announcement_wakes_a_waiting_request(app, channel, notifications_only):
+def test_a_quiet_stream_yields_a_heartbeat_until_its_time_is_up(app, channel):
+    app.config["LIVE_POLL_SECONDS"] = WAIT  # on SQLite too, only the heartbeat wakes it
+    answers = list(live.follow([channel], lambda: None, timeout=0.05, heartbeat=0.01))
+    assert answers and set(answers) == {None}
+
+
+def test_one_stream_yields_each_change_in_turn(app, channel):
+    shown = [0]
+
+    def newer_jobs():
+        ids = list(db.session.scalars(db.select(Job.id).where(Job.kind == channel,
+                                                              Job.id > shown[-1])))
+        if ids:
+            shown.append(ids[-1])
+        return ids or None
+
+    first = add_job(channel)
+    stream = live.follow([channel], newer_jobs, WAIT, heartbeat=WAIT)
+    assert next(stream) == [first]
+    second = add_job(channel)
+    assert next(stream) == [second]
+    stream.close()
+
+
+def test_committed_announcement_wakes_a_waiting_request(app, channel):
     first_check = threading.Event()
     join = in_thread(app, waiter(channel, first_check))
     assert first_check.wait(WAIT)
@@ -125,7 +152,7 @@ def test_committed_announcement_wakes_a_waiting_request(app, channel, notificati
     assert join() == job_id
 
 
-def test_announcement_made_during_the_check_is_not_missed(app, channel, notifications_only):
+def test_announcement_made_during_the_check_is_not_missed(app, channel):
     def check():
         found = find_job(channel)
         if found is None:
@@ -134,13 +161,13 @@ def test_announcement_made_during_the_check_is_not_missed(app, channel, notifica
                 in_thread(app, lambda: add_job(channel))()
         return found
 
-    assert live.wait_for([channel], check, WAIT) == find_job(channel)
+    assert first_news(channel, check) == find_job(channel)
 
 
-def test_change_nobody_announced_is_found_by_the_next_poll(app, channel):
-    app.config.update(LIVE_POLL_SECONDS=0.01, LIVE_SAFETY_POLL_SECONDS=0.01)
+def test_change_nobody_announced_is_found_by_the_next_poll_or_heartbeat(app, channel):
+    app.config["LIVE_POLL_SECONDS"] = 0.01
     first_check = threading.Event()
-    join = in_thread(app, waiter(channel, first_check))
+    join = in_thread(app, waiter(channel, first_check, heartbeat=0.01))
     assert first_check.wait(WAIT)
 
     job = Job(kind=channel)
@@ -203,7 +230,7 @@ def test_forked_worker_starts_its_own_listener(app, monkeypatch):
 
 
 def test_listener_reconnects_after_losing_its_connection(
-    app, postgresql, channel, notifications_only, caplog
+    app, postgresql, channel, caplog
 ):
     wait_until_listening()
     listener = live.listener()

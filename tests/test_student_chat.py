@@ -17,10 +17,10 @@ from tests.student_fixtures import (
     tutor_says,
     updates,
 )
-from tests.student_fixtures import fixture_answer_at_once as fixture_answer_at_once
 from tests.student_fixtures import fixture_catalog as fixture_catalog
 from tests.student_fixtures import fixture_chat as fixture_chat
 from tests.student_fixtures import fixture_student as fixture_student
+from tests.tutoring_factories import opening_event
 
 
 def test_student_sends_a_message_with_the_script(client, student, chat):
@@ -43,12 +43,12 @@ def test_updates_return_only_newer_messages(client, student, chat):
     post_json(client, f"{chat.path}/messages", student.token, body="First", client_key="a")
     tutor_says(chat, "Second")
     tutor_says(chat, "Third")
-    news = updates(client, chat.id, student.token, after=1, status="active")
-    assert [m["body"] for m in news.json["messages"]] == ["Second", "Third"]
-    assert [m["seq"] for m in news.json["messages"]] == [2, 3]
-    assert news.json["messages"][0]["heading"].endswith("Sam (Tutor)")
-    quiet = updates(client, chat.id, student.token, after=3, status="active")
-    assert quiet.json == {"status": "active", "messages": []}
+    news = opening_event(updates(client, chat.id, student.token, after=1))
+    assert [m["body"] for m in news["messages"]] == ["Second", "Third"]
+    assert [m["seq"] for m in news["messages"]] == [2, 3]
+    assert news["messages"][0]["heading"].endswith("Sam (Tutor)")
+    quiet = opening_event(updates(client, chat.id, student.token, after=3))
+    assert quiet == {"status": "active", "messages": []}
 
 
 def test_resend_with_the_same_key_is_stored_once(client, student, chat):
@@ -114,21 +114,21 @@ def test_student_ends_the_session_and_can_no_longer_send(client, student, chat):
     late = post_json(client, f"{chat.path}/messages", student.token, body="Too late",
                      client_key="late")
     assert late.status_code == 409 and message_count() == 0
-    news = updates(client, chat.id, student.token, after=0, status="active")
-    assert news.json["status"] == "ended"
+    news = opening_event(updates(client, chat.id, student.token, after=0))
+    assert news["status"] == "ended"
 
 
 def test_updates_renew_a_launch_token_near_its_expiry(app, client, student, chat):
     secret = app.config["SECRET_KEY"]
     context = read(student.token, secret, utcnow())
     short = issue(context, secret, utcnow(), 60)
-    news = updates(client, chat.id, short, after=0, status="active")
-    renewed = news.json["launch_token"]
+    news = opening_event(updates(client, chat.id, short, after=0))
+    renewed = news["launch_token"]
     assert read(renewed, secret, utcnow() + timedelta(minutes=30)) == context
     assert post_json(client, f"{chat.path}/messages", renewed, body="Still here",
                      client_key="r").status_code == 201
-    fresh = updates(client, chat.id, renewed, after=1, status="active")
-    assert "launch_token" not in fresh.json
+    fresh = opening_event(updates(client, chat.id, renewed, after=1))
+    assert "launch_token" not in fresh
 
 
 def test_no_renewal_long_after_the_launch_or_once_the_session_is_over(app, client, student,
@@ -137,7 +137,7 @@ def test_no_renewal_long_after_the_launch_or_once_the_session_is_over(app, clien
     context = read(student.token, secret, utcnow())
     launched_long_ago = replace(context, launched_at=context.launched_at - 9 * 3600)
     old = issue(launched_long_ago, secret, utcnow(), 60)
-    assert "launch_token" not in updates(client, chat.id, old, after=0, status="active").json
+    assert "launch_token" not in opening_event(updates(client, chat.id, old, after=0))
     short = issue(context, secret, utcnow(), 60)
     post_json(client, f"{chat.path}/end", short)
-    assert "launch_token" not in updates(client, chat.id, short, after=0, status="ended").json
+    assert "launch_token" not in opening_event(updates(client, chat.id, short, after=0))

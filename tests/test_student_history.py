@@ -6,7 +6,6 @@ import pytest
 
 from lti_tool.extensions import db
 from lti_tool.models import Diagnosis, SessionReport
-from tests.student_fixtures import fixture_answer_at_once as fixture_answer_at_once
 from tests.student_fixtures import fixture_catalog as fixture_catalog
 from tests.student_fixtures import fixture_chat as fixture_chat
 from tests.student_fixtures import fixture_student as fixture_student

@@ -9,7 +9,6 @@ from lti_tool.services.help_requests import abandon_stale_requests
 from tests.conftest import form_fields
 from tests.platform_fixture import TOOL
 from tests.student_fixtures import ask, post, sessions
-from tests.student_fixtures import fixture_answer_at_once as fixture_answer_at_once
 from tests.student_fixtures import fixture_catalog as fixture_catalog
 from tests.student_fixtures import fixture_student as fixture_student
 

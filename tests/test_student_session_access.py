@@ -1,6 +1,5 @@
 """Only the student who asked, launched from the course they asked from, opens a session."""
 
-from tests.student_fixtures import fixture_answer_at_once as fixture_answer_at_once
 from tests.student_fixtures import fixture_catalog as fixture_catalog
 from tests.student_fixtures import fixture_chat as fixture_chat
 from tests.student_fixtures import fixture_student as fixture_student
@@ -13,7 +12,7 @@ def _all_refused(client, chat, token) -> None:
     for suffix in SESSION_ROUTES:
         assert post(client, f"{chat.path}{suffix}", token, body="hi", rating="5",
                     reason="r").status_code == 404, suffix
-    assert updates(client, chat.id, token, after=0, status="active").status_code == 404
+    assert updates(client, chat.id, token, after=0).status_code == 404
     assert post(client, f"/tutoring/history/{chat.id}", token).status_code == 404
 
 

@@ -6,9 +6,9 @@ from lti_tool.clock import utcnow
 from lti_tool.extensions import db
 from lti_tool.services.tutor_sessions import accept_session
 from tests.student_fixtures import ask, post, sessions, updates
-from tests.student_fixtures import fixture_answer_at_once as fixture_answer_at_once
 from tests.student_fixtures import fixture_catalog as fixture_catalog
 from tests.student_fixtures import fixture_student as fixture_student
+from tests.tutoring_factories import opening_event
 
 
 def test_student_can_stop_waiting(client, student, catalog):
@@ -37,8 +37,8 @@ def test_request_nobody_takes_in_time_is_abandoned_with_advice(app, client, stud
     minutes = app.config["TUTORING_ABANDON_AFTER_MINUTES"]
     session.requested_at = utcnow() - timedelta(minutes=minutes + 1)
     db.session.commit()
-    news = updates(client, session.id, student.token, after=0, status="waiting")
-    assert news.json["status"] == "abandoned"
+    news = opening_event(updates(client, session.id, student.token, after=0))
+    assert news["status"] == "abandoned"
     page = post(client, f"/tutoring/sessions/{session.id}", student.token)
     assert "No tutor was free in time" in page.text
     assert "Ask the same question again now" in page.text
@@ -48,19 +48,18 @@ def test_request_nobody_takes_in_time_is_abandoned_with_advice(app, client, stud
 def test_waiting_request_within_the_time_stays_in_the_queue(client, student, catalog):
     ask(client, student.token, catalog.algebra)
     [session] = sessions()
-    news = updates(client, session.id, student.token, after=0, status="waiting", place=1)
-    assert news.status_code == 200
-    assert news.json["status"] == "waiting" and news.json["messages"] == []
-    assert news.json["queue"]["place"] == 1
-    assert news.json["queue"]["tutors_online"] == 0
-    assert "launch_token" not in news.json
+    news = opening_event(updates(client, session.id, student.token, after=0))
+    assert news["status"] == "waiting" and news["messages"] == []
+    assert news["queue"]["place"] == 1
+    assert news["queue"]["tutors_online"] == 0
+    assert "launch_token" not in news
 
 
 def test_waiting_room_hears_that_a_tutor_joined(client, student, catalog):
     ask(client, student.token, catalog.algebra)
     [session] = sessions()
     accept_session(session.id, catalog.tutor, utcnow())
-    news = updates(client, session.id, student.token, after=0, status="waiting")
-    assert news.json["status"] == "active" and "queue" not in news.json
+    news = opening_event(updates(client, session.id, student.token, after=0))
+    assert news["status"] == "active" and "queue" not in news
     page = post(client, f"/tutoring/sessions/{session.id}", student.token)
     assert "Chat with Sam" in page.text and 'id="send-form"' in page.text

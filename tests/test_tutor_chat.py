@@ -15,12 +15,9 @@ from tests.tutoring_factories import (
     fresh,
     make_school,
     make_student,
+    opening_event,
     sign_in_tutor,
 )
-
-pytestmark = pytest.mark.usefixtures("answer_at_once")
-
-
 
 
 @pytest.fixture
@@ -36,8 +33,7 @@ def test_messages_go_both_ways_once_each(app, joanetta, session):
     limits = ChatLimits.from_config(app.config)
     said = "I'm stuck <b>here</b>\nstep 2"
     post_message(session, "student", "Priya", said, "s-1", limits, utcnow())
-    updates = joanetta.get(f"/tutor/sessions/{session.id}/updates", after=0,
-                           status="active").json
+    updates = opening_event(joanetta.get(f"/tutor/sessions/{session.id}/updates", after=0))
     assert updates["status"] == "active"
     [line] = updates["messages"]
     assert (line["seq"], line["role"], line["body"]) == (1, "student", said)
@@ -49,7 +45,7 @@ def test_messages_go_both_ways_once_each(app, joanetta, session):
                           {"body": "Let's isolate x.", "client_key": "t-1"}, script=True)
     assert sent.status_code == again.status_code == 201 and sent.json == again.json
     assert sent.json["seq"] == 2 and sent.json["heading"].endswith("Joanetta L. (Tutor)")
-    quiet = joanetta.get(f"/tutor/sessions/{session.id}/updates", after=2, status="active").json
+    quiet = opening_event(joanetta.get(f"/tutor/sessions/{session.id}/updates", after=2))
     assert quiet == {"status": "active", "messages": []}
 
     page = joanetta.get(f"/tutor/sessions/{session.id}").text
@@ -57,7 +53,7 @@ def test_messages_go_both_ways_once_each(app, joanetta, session):
     assert "&lt;b&gt;here&lt;/b&gt;" in page and "<b>here" not in page
 
     end_session(session, by="student", now=utcnow())
-    ended = joanetta.get(f"/tutor/sessions/{session.id}/updates", after=2, status="active").json
+    ended = opening_event(joanetta.get(f"/tutor/sessions/{session.id}/updates", after=2))
     assert ended == {"status": "ended", "messages": []}
 
 
@@ -78,7 +74,7 @@ def test_another_tutor_cannot_open_or_act_on_the_session(app, algebra, session):
     other = sign_in_tutor(app, "ravi@tutors.example.org", algebra, name="Ravi Shah")
     base = f"/tutor/sessions/{session.id}"
     assert other.get(base).status_code == 404
-    assert other.get(base + "/updates", after=0, status="active").status_code == 404
+    assert other.get(base + "/updates", after=0).status_code == 404
     assert other.get(base + "/diagnosis").status_code == 404
     for action in ("/messages", "/end", "/report", "/diagnosis"):
         assert other.post(base + action, {"body": "x", "reason": "x"}).status_code == 404

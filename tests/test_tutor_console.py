@@ -1,9 +1,12 @@
 """The tutor console: the live queue of waiting students, accepting one, being online."""
 
+import json
+import queue
 import threading
 from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from markupsafe import escape
 
 from lti_tool.clock import utcnow
@@ -20,12 +23,9 @@ from tests.tutoring_factories import (
     make_school,
     make_student,
     make_subject,
+    opening_event,
     sign_in_tutor,
 )
-
-pytestmark = pytest.mark.usefixtures("answer_at_once")
-
-
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_markup_in_a_students_question_and_topic_is_shown_as_text_in_the_queue(
     ask(course, make_student(course, "Priya"), algebra, question=question, topic_text=topic)
 
     page = joanetta.get("/tutor/").text
-    html = joanetta.get("/tutor/queue/updates", version="").json["html"]
+    html = opening_event(joanetta.get("/tutor/queue/updates"))["html"]
     for shown in (page, html):
         assert escape(question) in shown and escape(topic) in shown
         assert "<img" not in shown and "<b>Fractions" not in shown
@@ -88,36 +88,48 @@ def test_available_tutors_who_keep_the_console_open_count_as_online(app, joanett
     account.last_seen_at = utcnow() - timedelta(minutes=10)  # the console was closed
     db.session.commit()
     assert online_tutor_counts(utcnow(), fresh_seconds) == {}
-    assert joanetta.get("/tutor/queue/updates", version="").status_code == 200
+    assert opening_event(joanetta.get("/tutor/queue/updates"))
     assert online_tutor_counts(utcnow(), fresh_seconds) == {algebra.id: 1}
 
     joanetta.post("/tutor/availability", {"available": "0"})
     assert online_tutor_counts(utcnow(), fresh_seconds) == {}
 
 
-def test_queue_updates_answer_a_new_version_when_a_student_asks(joanetta, course, algebra):
-    first = joanetta.get("/tutor/queue/updates", version="").json
+def test_queue_stream_opens_with_the_queue_as_it_is(joanetta, course, algebra):
+    first = opening_event(joanetta.get("/tutor/queue/updates"))
     assert first["entries"] == [] and first["busy"] is False
-    same = joanetta.get("/tutor/queue/updates", version=first["version"]).json
-    assert same["version"] == first["version"]
     session = ask(course, make_student(course, "Priya"), algebra, minutes_ago=3)
-    news = joanetta.get("/tutor/queue/updates", version=first["version"]).json
+    news = opening_event(joanetta.get("/tutor/queue/updates"))
     assert news["version"] != first["version"]
     assert [(e["id"], e["first_name"], e["wait_minutes"]) for e in news["entries"]] == [
         (session.id, "Priya", 3)]
     assert f'id="accept-{session.id}"' in news["html"] and "Zabriskie" not in news["html"]
 
 
-def test_a_waiting_queue_poll_answers_when_a_student_asks(app, joanetta, course, algebra):
-    version = joanetta.get("/tutor/queue/updates", version="").json["version"]
-    app.config["LIVE_WAIT_SECONDS"] = 60  # generous: the poll returns as soon as it sees news
-    answer = {}
-    poll = threading.Thread(target=lambda: answer.update(
-        joanetta.get("/tutor/queue/updates", version=version).json))
-    poll.start()
+def test_an_open_queue_stream_sends_a_student_who_asks(app, joanetta, course, algebra):
+    app.config["LIVE_STREAM_SECONDS"] = 60  # generous: the stream is closed after two events
+    events: queue.Queue = queue.Queue()
+
+    def follow():
+        # The view and every event in this one thread, as a server runs a stream (the test
+        # client's isolation would run them in two different contexts).
+        response = FlaskClient.open(joanetta.client, "/tutor/queue/updates", base_url=TOOL,
+                                    buffered=False)
+        try:
+            sent = (json.loads(chunk.removeprefix(b"data: ")) for chunk in response.response
+                    if chunk.startswith(b"data: "))
+            for _ in range(2):
+                events.put(next(sent))
+        finally:
+            response.close()
+
+    stream = threading.Thread(target=follow, daemon=True)
+    stream.start()
+    assert events.get(timeout=60)["entries"] == []
     session = ask(course, make_student(course, "Priya"), algebra)
-    poll.join(60)
-    assert [e["id"] for e in answer["entries"]] == [session.id]
+    assert [e["id"] for e in events.get(timeout=60)["entries"]] == [session.id]
+    stream.join(60)
+    assert not stream.is_alive()
 
 
 def test_tutor_pages_need_a_signed_in_tutor(app, client):

@@ -16,7 +16,6 @@ from tests.gradebook_fixtures import (
     work,
 )
 
-pytestmark = pytest.mark.usefixtures("answer_at_once")
 HEADING = "Gradebook results in this course"
 
 

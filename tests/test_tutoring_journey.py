@@ -4,16 +4,10 @@ show it, and the returning student's next diagnosis asks about the reassessment.
 
 import re
 
-import pytest
-
 from lti_tool.extensions import db
 from lti_tool.models import Course, Diagnosis, Topic, TutoringSession
 from tests.platform_fixture import TOOL
-from tests.tutoring_factories import Tutor, make_subject, make_tutor
-
-pytestmark = pytest.mark.usefixtures("answer_at_once")
-
-
+from tests.tutoring_factories import Tutor, make_subject, make_tutor, opening_event
 
 
 class Student:
@@ -58,19 +52,19 @@ def test_a_student_and_a_tutor_go_through_a_session_and_the_next_one(app, client
 
     session_id = take_and_chat(student, tutor, subject, topic, "What method solves these?")
     chat = f"/tutoring/sessions/{session_id}"
-    assert student.script("GET", f"{chat}/updates", after="0", status="waiting").json[
+    assert opening_event(student.script("GET", f"{chat}/updates", after="0"))[
         "status"] == "active"
 
     sent = student.script("POST", f"{chat}/messages", body="what method do you like?",
                           client_key="k1")
     assert sent.status_code == 201
-    heard = tutor.get(f"/tutor/sessions/{session_id}/updates", after="0", status="active").json
+    heard = opening_event(tutor.get(f"/tutor/sessions/{session_id}/updates", after="0"))
     assert [m["body"] for m in heard["messages"]] == ["what method do you like?"]
     assert re.fullmatch(r"\[00:00:\d\d\] Ava \(Student\)", heard["messages"][0]["heading"])
     reply = tutor.post(f"/tutor/sessions/{session_id}/messages",
                        {"body": "we can use elimination", "client_key": "t1"}, script=True)
     assert reply.status_code == 201
-    heard = student.script("GET", f"{chat}/updates", after="1", status="active").json
+    heard = opening_event(student.script("GET", f"{chat}/updates", after="1"))
     assert [(m["role"], m["body"]) for m in heard["messages"]] == [
         ("tutor", "we can use elimination")]
 

@@ -1,6 +1,7 @@
 """Rows for tutoring tests, made directly: a course with students, subjects, tutors, help
 requests; and a tutor's browser, signed in through the real sign-in."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -100,6 +101,20 @@ def ask(course: Course, student: LmsUser, subject: Subject, minutes_ago: int = 0
 def fresh(model, key):
     """Return the row as the database has it now, not as this session last saw it."""
     return db.session.get(model, key, populate_existing=True)
+
+
+def live_events(response) -> list[dict]:
+    """Return the events a live page's stream sent (in tests, streams end after the first)."""
+    assert response.status_code == 200, response.text
+    assert response.mimetype == "text/event-stream"
+    return [json.loads(line.removeprefix("data: ")) for line in response.text.splitlines()
+            if line.startswith("data: ")]
+
+
+def opening_event(response) -> dict:
+    """Return the one event a stream that ends at once sent: the state when it opened."""
+    [event] = live_events(response)
+    return event
 
 
 class Tutor:

@@ -78,6 +78,8 @@ class TutoringSession(db.Model):
     open_student_id: Mapped[int | None] = mapped_column(unique=True)
     # Set to the tutor's id from accepting until the diagnosis is recorded: one at a time.
     busy_tutor_id: Mapped[int | None] = mapped_column(unique=True)
+    # The seq of the session's latest message: a new message takes the next one.
+    last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     rating: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(String(1000))
     rated_at: Mapped[datetime | None]

@@ -9,8 +9,9 @@ from ..models import TutoringSession
 
 def student_session(session_id: int, student_id: int,
                     course_id: int | None = None) -> TutoringSession | None:
-    """Return the student's session (asked from `course_id`, when given); None for others'."""
-    session = db.session.get(TutoringSession, session_id)
+    """Return the student's session (asked from `course_id`, when given) read afresh from the
+    database; None for others'."""
+    session = db.session.get(TutoringSession, session_id, populate_existing=True)
     if session is None or session.student_id != student_id:
         return None
     if course_id is not None and session.course_id != course_id:

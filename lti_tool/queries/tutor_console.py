@@ -21,6 +21,11 @@ class Console:
         return self.unfinished is not None and self.unfinished.status == Status.ENDED
 
 
+def tutor_afresh(tutor_id: int) -> Account:
+    """Return the tutor's account as the database has it now (a live stream reads it often)."""
+    return db.session.get(Account, tutor_id, populate_existing=True)
+
+
 def unfinished_session_of(tutor: Account) -> TutoringSession | None:
     """Return the tutor's active session or the ended one still waiting for its diagnosis."""
     # Read afresh: live checks call this repeatedly in one request, and loaded objects are

@@ -13,6 +13,7 @@ from ..models import (
     Account,
     Diagnosis,
     LineItemResult,
+    LmsUser,
     Subject,
     Topic,
     TutoringSession,
@@ -102,7 +103,11 @@ FIRST_NAME_MAX = 40
 
 def first_name(session: TutoringSession) -> str:
     """Return the only name of a student a tutor sees."""
-    student = session.student
+    return first_name_of(session.student)
+
+
+def first_name_of(student: LmsUser) -> str:
+    """Return the only name of this student a tutor sees."""
     name = student.given_name or (student.name or "").split(" ")[0]
     # Some LMSs put a login or an email where the name goes: never show that to a tutor.
     if not name or "@" in name or len(name) > FIRST_NAME_MAX:

@@ -1,10 +1,9 @@
-"""Messages in a live session: send, and read everything after a cursor."""
+"""Messages in a live session: sending one (queries/transcripts.py reads them)."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import live
@@ -15,11 +14,7 @@ from ..models import Message, TutoringSession
 from .help_requests import session_channel
 from .tutoring_errors import Conflict, Invalid, TooFast
 
-log = logging.getLogger(__name__)
-
 CLIENT_KEY_MAX = 64
-PAGE = 500
-MAX_SEQ_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -34,18 +29,44 @@ class ChatLimits:
                    config["MESSAGE_RATE_SECONDS"])
 
 
+# Built once: a chat sends many messages a second, and a statement object reused keeps its
+# compiled form and cache key.
+RECENT_SENDS = select(Message.sent_at).where(
+    Message.session_id == bindparam("session_id"), Message.author_role == bindparam("role"),
+    Message.sent_at > bindparam("since"))
+# One statement takes the next seq, checks the session is active and locks its row until the
+# message is stored, so an end or a burst of sends cannot slip in between (SQLite writes one
+# at a time anyway). Readers never see seq n+1 before n is committed.
+NEXT_SEQ = (
+    update(TutoringSession)
+    .where(TutoringSession.id == bindparam("session_id"),
+           TutoringSession.status == Status.ACTIVE)
+    .values(last_seq=TutoringSession.last_seq + 1)
+    .returning(TutoringSession.last_seq)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _recent_sends(session_id: int, role: str, since: datetime) -> list[datetime]:
     return list(db.session.execute(
-        db.select(Message.sent_at).where(Message.session_id == session_id,
-                                         Message.author_role == role, Message.sent_at > since)
-    ).scalars())
+        RECENT_SENDS, {"session_id": session_id, "role": role, "since": since}).scalars())
 
 
-def _by_client_key(session_id: int, role: str, client_key: str) -> Message | None:
+def _by_client_key(session_id: int, role: str, client_key: str | None) -> Message | None:
+    if not client_key:
+        return None
     return db.session.execute(
         db.select(Message).filter_by(session_id=session_id, author_role=role,
                                      client_key=client_key)
     ).scalar_one_or_none()
+
+
+def _refuse(error: Exception, session_id: int, role: str, client_key: str | None) -> Message:
+    """Undo the attempt; return the original when this was a resend of a stored message."""
+    db.session.rollback()
+    if (sent := _by_client_key(session_id, role, client_key)) is not None:
+        return sent
+    raise error
 
 
 def post_message(session: TutoringSession, role: str, author_name: str, body: str | None,
@@ -53,51 +74,27 @@ def post_message(session: TutoringSession, role: str, author_name: str, body: st
     """Add a message to an active session; a resend with the same key returns the original."""
     if client_key is not None and (not client_key or len(client_key) > CLIENT_KEY_MAX):
         raise Invalid("The message key is malformed; reload the page.")
-    if client_key and (sent := _by_client_key(session.id, role, client_key)) is not None:
-        return sent
-    # Lock the session (PostgreSQL; SQLite writes one at a time anyway): the status and rate
-    # checks below then hold until this message is stored, so an end or a burst cannot slip in.
-    db.session.execute(
-        db.select(TutoringSession).filter_by(id=session.id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if session.status != Status.ACTIVE:
-        raise Conflict("This session has ended; messages can no longer be sent.")
     try:
         text = clean_message(body, limits.max_chars)
     except MessageRefused as exc:
         raise Invalid(str(exc)) from exc
+    session_id = session.id  # the object is expired once a failed attempt is rolled back
+    seq = db.session.execute(NEXT_SEQ, {"session_id": session_id}).scalar_one_or_none()
+    if seq is None:
+        return _refuse(Conflict("This session has ended; messages can no longer be sent."),
+                       session_id, role, client_key)
     window = now - timedelta(seconds=limits.rate_seconds)
-    if not within_rate(_recent_sends(session.id, role, window), now, limits.rate_count,
+    if not within_rate(_recent_sends(session_id, role, window), now, limits.rate_count,
                        limits.rate_seconds):
-        raise TooFast("You are sending messages very fast; wait a moment and try again.")
-    for _attempt in range(MAX_SEQ_ATTEMPTS):
-        # seq is the next number in this session; the unique (session, seq) constraint makes a
-        # concurrent sender retry, so a reader never sees seq n+1 before n is committed.
-        seq = db.session.execute(
-            db.select(func.coalesce(func.max(Message.seq), 0)).filter_by(session_id=session.id)
-        ).scalar_one() + 1
-        message = Message(session_id=session.id, seq=seq, author_role=role,
-                          author_name=author_name, body=text, client_key=client_key or None,
-                          sent_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(message)
-        except IntegrityError:
-            if client_key and (sent := _by_client_key(session.id, role, client_key)):
-                return sent
-            continue
-        break
-    else:
-        raise Conflict("The session is very busy; send your message again.")
-    live.announce(session_channel(session.id))
+        return _refuse(TooFast("You are sending messages very fast; wait a moment and try "
+                               "again."), session_id, role, client_key)
+    message = Message(session_id=session_id, seq=seq, author_role=role, author_name=author_name,
+                      body=text, client_key=client_key or None, sent_at=now)
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the key of a message already stored: a resend
+        return _refuse(exc, session_id, role, client_key)
+    live.announce(session_channel(session_id))
     db.session.commit()
     return message
-
-
-def messages_after(session_id: int, after_seq: int) -> list[Message]:
-    """Return the session's messages with seq greater than `after_seq`, in order."""
-    return list(db.session.execute(
-        db.select(Message).where(Message.session_id == session_id, Message.seq > after_seq)
-        .order_by(Message.seq).limit(PAGE)
-    ).scalars())

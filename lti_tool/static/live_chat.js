@@ -1,5 +1,6 @@
 // Live tutoring pages, for students and tutors alike: the waiting room and the chat follow the
-// server through long-polls, messages are sent without a reload, counters count characters.
+// server's stream (live_stream.js), messages are sent without a reload, counters count
+// characters.
 // Everything the script needs comes from data- attributes (the CSP forbids inline scripts).
 (function () {
   "use strict";
@@ -30,7 +31,6 @@
   const shown = new Set();
   // Every message up to `after` is on the page; the server is always asked for what follows.
   let after = Number(data.after) || 0;
-  let place = data.place ? Number(data.place) : null;
   let launchToken = data.launchToken || null;
   let troubleShown = false;
   let expired = false;
@@ -40,10 +40,6 @@
     transcript.querySelectorAll("li[data-seq]").forEach(function (item) {
       shown.add(Number(item.dataset.seq));
     });
-  }
-
-  function pause(ms) {
-    return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
 
   function newKey() {
@@ -136,53 +132,29 @@
     }
   });
 
-  async function fetchNews() {
+  function streamUrl() {
     const url = new URL(data.updatesUrl, window.location.href);
     url.searchParams.set("after", String(after));
-    url.searchParams.set("status", shownStatus);
-    if (place !== null) url.searchParams.set("place", String(place));
-    const response = await fetch(url, { headers: headers(), credentials: "same-origin",
-                                        cache: "no-store" });
-    if ([401, 403, 404].includes(response.status)) return { expired: true };
-    if (!response.ok) throw new Error("status " + response.status);
-    return response.json();
+    return url;
   }
 
-  async function follow() {
-    let delay = 1000;
-    while (!expired) {
-      let news;
-      try {
-        news = await fetchNews();
-      } catch (error) {
-        say("The connection dropped; trying again…", true);
-        await pause(delay);
-        delay = Math.min(delay * 2, 30000);
-        continue;
-      }
-      if (news.expired) {
-        expire();
-        return;
-      }
-      if (expired) return;  // a send found the page expired while this poll was waiting
-      delay = 1000;
-      if (troubleShown) say("");
-      if (news.launch_token) useToken(news.launch_token);
-      (news.messages || []).forEach(function (message) {
-        show(message, true);
-        after = Math.max(after, message.seq);
-      });
-      if (news.queue) {
-        place = news.queue.place;
-        if (queueSummary && queueSummary.textContent !== news.queue.summary) {
-          queueSummary.textContent = news.queue.summary;
-        }
-      }
-      if (news.status !== shownStatus) {
-        reloadPage();  // the server renders the new state (waiting → active → ended)
-        return;
-      }
+  // Show what one event brought; true when the page must be rendered again by the server.
+  function apply(news) {
+    if (expired) return true;  // a send found the page expired meanwhile
+    if (troubleShown) say("");
+    if (news.launch_token) useToken(news.launch_token);
+    (news.messages || []).forEach(function (message) {
+      show(message, true);
+      after = Math.max(after, message.seq);
+    });
+    if (news.queue && queueSummary && queueSummary.textContent !== news.queue.summary) {
+      queueSummary.textContent = news.queue.summary;
     }
+    if (news.status !== shownStatus) {
+      reloadPage();  // the server renders the new state (waiting → active → ended)
+      return true;
+    }
+    return false;
   }
 
   function wireSending() {
@@ -245,5 +217,11 @@
   }
 
   if (sendForm && data.sendUrl) wireSending();
-  follow();
+  window.liveStream.follow({
+    url: streamUrl,
+    headers: headers,
+    onEvent: apply,
+    onRefused: expire,
+    onTrouble: function () { say("The connection dropped; trying again…", true); },
+  });
 })();

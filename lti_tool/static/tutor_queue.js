@@ -1,11 +1,11 @@
-// Keep the tutor console current: long-poll the queue and redraw it when it changes.
+// Keep the tutor console current: follow the queue's stream (live_stream.js) and redraw the
+// queue when it changes.
 (function () {
+  "use strict";
   const root = document.getElementById("queue");
   if (!root) return;
   const status = document.getElementById("queue-status");
-  const MAX_DELAY = 30000;
   let version = root.dataset.version;
-  let delay = 1000;
   let offline = false;
 
   function say(text) {
@@ -35,39 +35,26 @@
     });
   }
 
-  async function poll() {
-    let data;
-    try {
-      const url = root.dataset.updatesUrl + "?version=" + encodeURIComponent(version);
-      const response = await fetch(url, {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      if (response.status === 401) {
-        window.location.reload(); // signed out: the page asks to sign in again
-        return;
+  window.liveStream.follow({
+    url: function () { return root.dataset.updatesUrl; },
+    headers: function () { return {}; },
+    onEvent: function (data) {
+      if (data.version !== version) {
+        version = data.version;
+        redraw(data.html);
+        say(summary(data.entries));
+      } else {
+        tick(data.entries);
+        if (offline) say("Connected again.");
       }
-      if (!response.ok) throw new Error("status " + response.status);
-      data = await response.json();
-    } catch (error) {
+      offline = false;
+      return false;
+    },
+    // Signed out: the page asks to sign in again.
+    onRefused: function () { window.location.reload(); },
+    onTrouble: function () {
       if (!offline) say("Lost contact with the server; retrying…");
       offline = true;
-      window.setTimeout(poll, delay);
-      delay = Math.min(delay * 2, MAX_DELAY);
-      return;
-    }
-    delay = 1000;
-    if (data.version !== version) {
-      version = data.version;
-      redraw(data.html);
-      say(summary(data.entries));
-    } else {
-      tick(data.entries);
-      if (offline) say("Connected again.");
-    }
-    offline = false;
-    poll();
-  }
-
-  poll();
+    },
+  });
 })();

@@ -1,12 +1,11 @@
 """The tutor console: availability, the queue of waiting students, the tutor's own figures."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -14,14 +13,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import live
 from ..clock import utcnow
 from ..domain.barriers import barrier_name
 from ..domain.diagnosis import MASTERY, REASSESSMENT
 from ..domain.session_length import length_minutes
 from ..domain.tutor_efficacy import efficacy
 from ..models import Account
-from ..queries.tutor_console import Console, console_of, wait_minutes
+from ..queries.tutor_console import Console, console_of, tutor_afresh, wait_minutes
 from ..queries.tutor_efficacy import student_diagnoses, tutor_sessions
 from ..queries.tutoring import first_name
 from ..services.help_requests import QUEUE
@@ -29,6 +27,7 @@ from ..services.tutor_presence import record_heartbeat, set_available
 from ..services.tutor_sessions import accept_session
 from ..services.tutoring_errors import Conflict
 from .access import tutor_required
+from .live_stream import event_stream
 
 bp = Blueprint("tutor", __name__, url_prefix="/tutor")
 
@@ -69,28 +68,38 @@ def availability():
     return redirect(url_for("tutor.console"))
 
 
+def _queue_answer(console: Console, now: datetime) -> dict:
+    return {
+        "version": console.version,
+        "busy": console.unfinished is not None,
+        "entries": [{"id": e.session_id, "first_name": e.first_name, "course": e.course,
+                     "subject": e.subject, "topic": e.topic, "question": e.question,
+                     "wait_minutes": wait_minutes(e, now)} for e in console.entries],
+        "html": render_template("tutor/_queue.html", **_queue_context(console, now)),
+    }
+
+
 @bp.get("/queue/updates")
 @tutor_required
 def queue_updates():
-    seen = request.args.get("version", "")
-    tutor = current_user._get_current_object()
-    record_heartbeat(tutor, utcnow())
+    """Stream the queue to the console (views/live_stream.py): at once, then each change,
+    the ticking waits included. An open console keeps its tutor counted online."""
+    tutor_id = current_user.id
+    presence_every = timedelta(seconds=current_app.config["LIVE_HEARTBEAT_SECONDS"])
+    shown: dict = {}
 
-    def changed() -> Console | None:
+    def news() -> dict | None:
+        now, tutor = utcnow(), tutor_afresh(tutor_id)
+        if tutor.last_seen_at is None or now - tutor.last_seen_at >= presence_every:
+            record_heartbeat(tutor, now)
         latest = console_of(tutor)
-        return latest if latest.version != seen else None
+        state = (latest.version, [wait_minutes(e, now) for e in latest.entries])
+        if state == shown.get("state"):
+            return None
+        shown["state"] = state
+        return _queue_answer(latest, now)
 
-    wait = current_app.config["LIVE_WAIT_SECONDS"]
-    latest = live.wait_for([QUEUE], changed, wait) or console_of(tutor)
-    now = utcnow()
-    return jsonify(
-        version=latest.version,
-        busy=latest.unfinished is not None,
-        entries=[{"id": e.session_id, "first_name": e.first_name, "course": e.course,
-                  "subject": e.subject, "topic": e.topic, "question": e.question,
-                  "wait_minutes": wait_minutes(e, now)} for e in latest.entries],
-        html=render_template("tutor/_queue.html", **_queue_context(latest, now)),
-    )
+    return event_stream([QUEUE], news)
 
 
 @bp.post("/requests/<int:session_id>/accept")

@@ -14,15 +14,14 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import live
 from ..clock import utcnow
 from ..domain.barriers import BARRIERS, BY_KEY, barrier_name
 from ..domain.diagnosis import MASTERY, PREREQUISITE, REASSESSMENT, DiagnosisInvalid
 from ..domain.ids import parse_id
 from ..domain.session_states import Status
-from ..models import Message, TutoringSession
+from ..models import TutoringSession
 from ..queries.student_sessions import tutor_session
-from ..queries.transcripts import transcript
+from ..queries.transcripts import chat_news, transcript
 from ..queries.tutoring import (
     course_topics,
     diagnoses_by_session,
@@ -30,13 +29,14 @@ from ..queries.tutoring import (
     student_panel,
     topic_label,
 )
-from ..services.chat import ChatLimits, messages_after, post_message
+from ..services.chat import ChatLimits, post_message
 from ..services.diagnoses import record_diagnosis
 from ..services.help_requests import session_channel
 from ..services.tutor_sessions import end_session, report_session
 from ..services.tutoring_errors import Conflict, TutoringError
 from .access import tutor_required
-from .live_json import message_json, wants_json
+from .live_json import message_json, news_json, wants_json
+from .live_stream import SessionFeed, stream_session
 from .tutor import bp
 
 
@@ -46,10 +46,6 @@ def _load(session_id: int) -> TutoringSession:
     if session is None:
         abort(404)
     return session
-
-
-def _as_json(session: TutoringSession, message: Message) -> dict:
-    return message_json(session, message, student_name=first_name(session))
 
 
 def _render_session(session: TutoringSession, status: int = 200, **extra):
@@ -73,20 +69,16 @@ def session_page(session_id: int):
 @bp.get("/sessions/<int:session_id>/updates")
 @tutor_required
 def session_updates(session_id: int):
-    session = _load(session_id)
+    """Stream the session's news to the chat page (views/live_stream.py)."""
+    student_name = first_name(_load(session_id))  # a 404 for anyone else's session
     after = parse_id(request.args.get("after", "0"))
     if after is None:
         abort(400, description="The transcript position is malformed; reload the page.")
-    seen_status = request.args.get("status", "")
 
-    def news() -> tuple[TutoringSession, list[Message]] | None:
-        latest = _load(session_id)
-        messages = messages_after(session_id, after)
-        return (latest, messages) if messages or latest.status != seen_status else None
+    def read(after: int) -> dict:
+        return news_json(chat_news(session_id, after, student_name))
 
-    wait = current_app.config["LIVE_WAIT_SECONDS"]
-    latest, messages = live.wait_for([session_channel(session_id)], news, wait) or (session, [])
-    return jsonify(status=latest.status, messages=[_as_json(latest, m) for m in messages])
+    return stream_session([session_channel(session_id)], SessionFeed(read, after))
 
 
 @bp.post("/sessions/<int:session_id>/messages")
@@ -103,7 +95,7 @@ def send_message(session_id: int):
             return jsonify(error=exc.message), exc.status
         return _render_session(session, exc.status, send_error=exc.message, draft=body)
     if wants_json():
-        return jsonify(_as_json(session, message)), 201
+        return jsonify(message_json(session, message)), 201  # the tutor's own line
     return redirect(url_for("tutor.session_page", session_id=session.id, _anchor="send"))
 
 

@@ -9,21 +9,22 @@ from datetime import datetime, timedelta
 
 from flask import abort, current_app, g, jsonify, render_template, request
 
-from .. import live
 from ..clock import utcnow
+from ..domain.ids import parse_id
 from ..domain.queue import usual_hours_label
 from ..domain.session_states import Status
 from ..launch_context import renew
-from ..models import Message, TutoringSession
+from ..models import TutoringSession
 from ..queries.student_sessions import reread, student_session
-from ..queries.transcripts import transcript
-from ..queries.tutoring import first_name, queue_place, topic_label, usual_hours_by_subject
-from ..services.chat import ChatLimits, messages_after, post_message
+from ..queries.transcripts import chat_news, transcript
+from ..queries.tutoring import first_name_of, queue_place, topic_label, usual_hours_by_subject
+from ..services.chat import ChatLimits, post_message
 from ..services.help_requests import QUEUE, abandon_if_stale, cancel_request, session_channel
 from ..services.tutor_sessions import end_session, parse_rating, rate_session, report_session
 from ..services.tutoring_errors import TutoringError
 from .access import launch_required
-from .live_json import message_json, wants_json
+from .live_json import message_json, news_json, wants_json
+from .live_stream import SessionFeed, stream_session
 
 
 def own_session(session_id: int) -> TutoringSession:
@@ -115,37 +116,28 @@ def session_page(session_id: int):
 
 @launch_required("tutoring")
 def updates(session_id: int):
-    """Answer the live page with newer messages and the status, waiting a while for news."""
+    """Stream the session's news to the live page (views/live_stream.py)."""
     session = own_session(session_id)
-    after = max(request.args.get("after", 0, type=int), 0)
-    shown_status = request.args.get("status", "")
-    shown_place = request.args.get("place", type=int)
+    after = parse_id(request.args.get("after", "0"))
+    if after is None:
+        abort(400, description="The transcript position is malformed; reload the page.")
+    now = utcnow()
     if session.status == Status.WAITING:
-        _abandon_if_stale(session, utcnow())
-    config = current_app.config
+        _abandon_if_stale(session, now)
 
-    def news() -> list[Message] | None:
-        reread(session)
-        messages = messages_after(session.id, after)
-        if messages or session.status != shown_status:
-            return messages
-        if session.status == Status.WAITING and shown_place is not None:
-            place = queue_place(session, utcnow(), config["TUTOR_ONLINE_SECONDS"]).place
-            if place != shown_place:
-                return messages
-        return None
+    # Streams run after the view's database session is closed: they read everything afresh.
+    def read(after: int) -> dict:
+        answer = news_json(chat_news(session_id, after))
+        if answer["status"] == Status.WAITING:
+            answer["queue"] = queue_view(own_session(session_id), utcnow())
+        return answer
 
     channels = [session_channel(session.id)]
     if session.status == Status.WAITING:
         channels.append(QUEUE)  # a request ahead leaving moves this one up
-    messages = live.wait_for(channels, news, config["LIVE_WAIT_SECONDS"]) or []
-    now = utcnow()
-    answer = {"status": session.status, "messages": [message_json(session, m) for m in messages]}
-    if session.status == Status.WAITING:
-        answer["queue"] = queue_view(session, now)
-    if token := renewed_launch_token(session, now):
-        answer["launch_token"] = token
-    return jsonify(answer)
+    token = renewed_launch_token(session, now)
+    opening = {"launch_token": token} if token else None
+    return stream_session(channels, SessionFeed(read, after, opening))
 
 
 @launch_required("tutoring")
@@ -153,7 +145,8 @@ def send_message(session_id: int):
     """Add the student's message to the chat."""
     session = own_session(session_id)
     try:
-        message = post_message(session, "student", first_name(session), request.form.get("body"),
+        message = post_message(session, "student", first_name_of(g.lms_user),
+                               request.form.get("body"),
                                request.form.get("client_key") or None,
                                ChatLimits.from_config(current_app.config), utcnow())
     except TutoringError as error:

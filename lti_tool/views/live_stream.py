@@ -1,0 +1,85 @@
+"""Live pages follow a session through one streamed request at a time (server-sent events).
+
+A page opens the stream with the seq of the last message it shows. The first event is the
+session's state at once; later events carry each change; a comment every
+LIVE_HEARTBEAT_SECONDS lets both ends notice a dead connection. The stream ends after
+LIVE_STREAM_SECONDS, or once the session's state changes (the page then reloads), and the
+page opens the next one: access is checked afresh each time.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+
+from flask import Response, current_app, stream_with_context
+
+from .. import live
+from ..domain.session_states import Status
+
+KEEP_ALIVE = ": still here\n\n"
+# States a page follows live; any other state is the last event of its stream.
+FOLLOWED = (Status.WAITING, Status.ACTIVE)
+
+
+class SessionFeed:
+    """What one stream has sent about a session, so that it answers only with what is new.
+
+    `read(after)` returns the session's state as the page shows it: `status`, the `messages`
+    after seq `after`, and whatever else the page follows (the student's queue place). The
+    opening answer always goes out, with `opening`'s entries added.
+    """
+
+    def __init__(self, read: Callable[[int], dict], after: int,
+                 opening: dict | None = None) -> None:
+        self.read, self.after, self.opening = read, after, opening or {}
+        self.shown: dict | None = None
+        self.opened_as: str | None = None
+
+    def news(self) -> dict | None:
+        """Return the session's state when it changed since the last answer, else None."""
+        answer = self.read(self.after)
+        state = {key: value for key, value in answer.items() if key != "messages"}
+        if not answer["messages"] and state == self.shown:
+            return None
+        if answer["messages"]:
+            self.after = answer["messages"][-1]["seq"]
+        self.shown = state
+        if self.opened_as is None:
+            self.opened_as = answer["status"]
+            answer.update(self.opening)
+        return answer
+
+    def is_last(self, answer: dict) -> bool:
+        """Whether the page reloads after this answer: the session left the state it had."""
+        return answer["status"] != self.opened_as or answer["status"] not in FOLLOWED
+
+
+def event(answer: dict) -> str:
+    """Return one server-sent event carrying `answer` (compact JSON holds no newline)."""
+    return f"data: {json.dumps(answer, separators=(',', ':'))}\n\n"
+
+
+def event_stream(channels: Iterable[str], news: Callable[[], dict | None],
+                 is_last: Callable[[dict], bool] = lambda answer: False) -> Response:
+    """Answer a live page with news() as events whenever an announcement on `channels` brings
+    some, until LIVE_STREAM_SECONDS pass or an answer is the last."""
+    config = current_app.config
+    watched = list(channels)
+
+    def events() -> Iterator[str]:
+        for answer in live.follow(watched, news, config["LIVE_STREAM_SECONDS"],
+                                  config["LIVE_HEARTBEAT_SECONDS"]):
+            if answer is None:
+                yield KEEP_ALIVE
+                continue
+            yield event(answer)
+            if is_last(answer):
+                return
+
+    return Response(stream_with_context(events()), mimetype="text/event-stream",
+                    # A buffering proxy would hold every event back until the stream ends.
+                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def stream_session(channels: Iterable[str], feed: SessionFeed) -> Response:
+    """Answer a live session page with a stream of the session's news."""
+    return event_stream(channels, feed.news, feed.is_last)

@@ -25,6 +25,7 @@ from lti_tool.models import (
 from lti_tool.services.chat import ChatLimits, post_message
 from lti_tool.services.tutor_sessions import accept_session
 from tests.platform_fixture import TOOL
+from tests.tutoring_factories import sender
 
 HEADING = re.compile(r"\[\d\d:\d\d:\d\d\] Ava \(Student\)")
 
@@ -97,8 +98,8 @@ def message_count() -> int:
 
 def tutor_says(chat, text: str) -> Message:
     session = db.session.get(TutoringSession, chat.id)
-    return post_message(session, "tutor", "Sam", text, None,
-                        ChatLimits(2000, 100, 5), utcnow())
+    return post_message(chat.id, sender(session, "tutor", "Sam"), text, None,
+                        ChatLimits(2000, 100, 5), utcnow()).message
 
 
 def login_other(lms, user_id="student-02") -> str:

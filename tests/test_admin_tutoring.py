@@ -14,7 +14,7 @@ from lti_tool.services.help_requests import HelpRequest, request_help
 from lti_tool.services.tutor_sessions import accept_session, end_session, report_session
 from tests.admin_session import post_form, sign_in
 from tests.platform_fixture import TOOL
-from tests.tutoring_factories import PASSWORD, make_school, make_subject, make_tutor
+from tests.tutoring_factories import PASSWORD, make_school, make_subject, make_tutor, sender
 
 ADMIN = ("admin@example.edu", "admin-password-1")
 LIMITS = ChatLimits(max_chars=2000, rate_count=1000, rate_seconds=5)
@@ -165,9 +165,10 @@ def reported(school, tutor, subject, student: int, reason: str, body: str, now):
                            HelpRequest(subject.id, None, "", "Help with elimination", ""),
                            test_user=False, now=now)
     accept_session(session.id, tutor, now)
-    post_message(session, "student", "Student0", body, "k1", LIMITS,
+    post_message(session.id, sender(session, "student", "Student0"), body, "k1", LIMITS,
                  now + timedelta(minutes=4, seconds=43))
-    post_message(session, "tutor", "Joanetta L.", "Let's use elimination.", "k2", LIMITS,
+    post_message(session.id, sender(session, "tutor", "Joanetta L."), "Let's use elimination.",
+                 "k2", LIMITS,
                  now + timedelta(minutes=5))
     end_session(session, "tutor", now + timedelta(minutes=20))
     report_session(session, "student", reason, now + timedelta(minutes=21))

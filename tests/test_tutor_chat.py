@@ -16,6 +16,7 @@ from tests.tutoring_factories import (
     make_school,
     make_student,
     opening_event,
+    sender,
     sign_in_tutor,
 )
 
@@ -32,7 +33,7 @@ def session(app, joanetta, algebra) -> TutoringSession:
 def test_messages_go_both_ways_once_each(app, joanetta, session):
     limits = ChatLimits.from_config(app.config)
     said = "I'm stuck <b>here</b>\nstep 2"
-    post_message(session, "student", "Priya", said, "s-1", limits, utcnow())
+    post_message(session.id, sender(session, "student", "Priya"), said, "s-1", limits, utcnow())
     updates = opening_event(joanetta.get(f"/tutor/sessions/{session.id}/updates", after=0))
     assert updates["status"] == "active"
     [line] = updates["messages"]

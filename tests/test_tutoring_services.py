@@ -9,12 +9,12 @@ from lti_tool.clock import utcnow
 from lti_tool.extensions import db
 from lti_tool.models import Account, DomainEvent, Job, Message, TutoringSession
 from lti_tool.services import events, jobs, maintenance
-from lti_tool.services.chat import ChatLimits, post_message
+from lti_tool.services.chat import ChatLimits, Posted, post_message
 from lti_tool.services.diagnoses import record_diagnosis
 from lti_tool.services.help_requests import HelpRequest, request_help
 from lti_tool.services.tutor_sessions import accept_session, end_session, rate_session
 from lti_tool.services.tutoring_errors import AlreadyOpen, Conflict
-from tests.tutoring_factories import make_school, make_tutor
+from tests.tutoring_factories import make_school, make_tutor, sender
 
 LIMITS = ChatLimits(max_chars=2000, rate_count=1000, rate_seconds=5)
 
@@ -94,12 +94,13 @@ def test_concurrent_messages_get_consecutive_numbers(app, school, algebra):
     def send(role, n):
         def call():
             live = db.session.get(TutoringSession, session.id)
-            return post_message(live, role, role, f"{role} {n}", f"{role}-{n}", LIMITS, utcnow())
+            return post_message(session.id, sender(live, role, role), f"{role} {n}",
+                                f"{role}-{n}", LIMITS, utcnow())
         return call
 
     calls = [send(role, n) for n in range(4) for role in ("student", "tutor")]
     results = in_threads(app, *calls)
-    assert all(isinstance(r, Message) for r in results), results
+    assert all(isinstance(r, Posted) for r in results), results
     seqs = db.session.execute(
         db.select(Message.seq).filter_by(session_id=session.id).order_by(Message.seq)
     ).scalars().all()
@@ -181,9 +182,11 @@ def test_the_worker_ends_live_sessions_both_sides_left(app, school, algebra):
     now = utcnow()
     tutor, other = make_tutor("t@x.test", algebra), make_tutor("u@x.test", algebra)
     quiet = accept_session(ask(school, algebra, 0).id, tutor, now - timedelta(minutes=50))
-    post_message(quiet, "student", "S", "hello?", None, LIMITS, now - timedelta(minutes=31))
+    post_message(quiet.id, sender(quiet, "student", "S"), "hello?", None, LIMITS,
+                 now - timedelta(minutes=31))
     talking = accept_session(ask(school, algebra, 1).id, other, now - timedelta(minutes=50))
-    post_message(talking, "tutor", "T", "try x = 2", None, LIMITS, now - timedelta(minutes=2))
+    post_message(talking.id, sender(talking, "tutor", "T"), "try x = 2", None, LIMITS,
+                 now - timedelta(minutes=2))
     maintenance.tidy_tutoring(now, app.config)
     db.session.expire_all()
     ended = db.session.get(TutoringSession, quiet.id)

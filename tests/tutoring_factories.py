@@ -20,6 +20,7 @@ from lti_tool.models import (
     TutoringSession,
     TutorSubject,
 )
+from lti_tool.services.chat import Sender
 from lti_tool.services.help_requests import HelpRequest, request_help
 from tests.admin_session import csrf_token, sign_in
 from tests.platform_fixture import TOOL
@@ -96,6 +97,13 @@ def ask(course: Course, student: LmsUser, subject: Subject, minutes_ago: int = 0
     """Have the student ask for help, `minutes_ago` minutes ago."""
     return request_help(course, student, HelpRequest(subject.id, None, topic_text, question, goal),
                         test_user=False, now=utcnow() - timedelta(minutes=minutes_ago))
+
+
+def sender(session: TutoringSession, role: str, name: str) -> Sender:
+    """Return the session's student or tutor as the chat service takes a sender."""
+    if role == "student":
+        return Sender("student", name, session.student_id, session.course_id)
+    return Sender("tutor", name, session.tutor_id)
 
 
 def fresh(model, key):

@@ -39,8 +39,9 @@ class ChatNews:
     lines: list[TranscriptLine]
 
 
-def _line(started_at: datetime | None, message: Message | Row,
-          student_name: str | None) -> TranscriptLine:
+def line_at(started_at: datetime | None, message: Message | Row,
+            student_name: str | None = None) -> TranscriptLine:
+    """Return a message as a transcript line, its time counted from `started_at`."""
     # Tutors see a student's first name only, whatever name the student's side stored.
     student = message.author_role == "student"
     name = student_name if student and student_name else message.author_name
@@ -53,7 +54,7 @@ def _line(started_at: datetime | None, message: Message | Row,
 def line_of(session: TutoringSession, message: Message,
             student_name: str | None = None) -> TranscriptLine:
     """Return a message as a transcript line, headed `[hh:mm:ss] Name (Role)`."""
-    return _line(session.started_at, message, student_name)
+    return line_at(session.started_at, message, student_name)
 
 
 def chat_news(session_id: int, after_seq: int, student_name: str | None = None) -> ChatNews:
@@ -65,7 +66,7 @@ def chat_news(session_id: int, after_seq: int, student_name: str | None = None) 
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         rows = connection.execute(NEWS, {"session_id": session_id, "after_seq": after_seq}).all()
     status, started_at = rows[0].status, rows[0].started_at
-    return ChatNews(status, [_line(started_at, row, student_name) for row in rows
+    return ChatNews(status, [line_at(started_at, row, student_name) for row in rows
                              if row.seq is not None])
 
 

@@ -17,6 +17,12 @@ class Invalid(TutoringError):
     status = 400
 
 
+class NotFound(TutoringError):
+    """No such session for this person: the same answer as for a missing one."""
+
+    status = 404
+
+
 class Conflict(TutoringError):
     """The session's state does not allow this any more (taken, ended, already rated)."""
 

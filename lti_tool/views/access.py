@@ -25,6 +25,9 @@ CAPABILITIES = {
 # password but not yet its code, and when the person last did something.
 PENDING_ACCOUNT = "pending_account_id"
 LAST_ACTIVE = "last_active"
+# Activity is recorded to the minute: a request that changes nothing leaves the session cookie
+# as it is, instead of signing and sending a new one (a chat sends many requests a minute).
+ACTIVITY_STEP_SECONDS = 60
 
 
 class LaunchMissing(Exception):
@@ -124,7 +127,8 @@ def expire_idle_sign_in():
     """Sign out after ACCOUNT_IDLE_MINUTES without activity; live updates are not activity."""
     if not (current_user.is_authenticated or PENDING_ACCOUNT in session):
         return None
-    # Live pages poll on their own, so they must neither keep a sign-in alive nor outlive it.
+    # Live pages follow the server on their own, so they must neither keep a sign-in alive nor
+    # outlive it.
     live_update = (request.endpoint or "").endswith("updates")
     minutes = current_app.config["ACCOUNT_IDLE_MINUTES"]
     last_active = session.get(LAST_ACTIVE)
@@ -134,6 +138,6 @@ def expire_idle_sign_in():
         if live_update:
             abort(401, description=message)
         flash(message)
-    elif not live_update:
+    elif not live_update and epoch_seconds(utcnow()) - last_active >= ACTIVITY_STEP_SECONDS:
         mark_active()
     return None

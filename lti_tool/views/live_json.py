@@ -4,8 +4,8 @@ from dataclasses import asdict
 
 from flask import request
 
-from ..models import Message, TutoringSession
-from ..queries.transcripts import ChatNews, line_of
+from ..queries.transcripts import ChatNews, line_at
+from ..services.chat import Posted
 
 
 def wants_json() -> bool:
@@ -13,10 +13,9 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def message_json(session: TutoringSession, message: Message,
-                 student_name: str | None = None) -> dict:
-    """Return a message as the page and the live protocol show it."""
-    return asdict(line_of(session, message, student_name))
+def posted_json(posted: Posted) -> dict:
+    """Return a message just sent as its sender's page shows it."""
+    return asdict(line_at(posted.started_at, posted.message))
 
 
 def news_json(news: ChatNews) -> dict:

@@ -29,13 +29,13 @@ from ..queries.tutoring import (
     student_panel,
     topic_label,
 )
-from ..services.chat import ChatLimits, post_message
+from ..services.chat import ChatLimits, Sender, post_message
 from ..services.diagnoses import record_diagnosis
 from ..services.help_requests import session_channel
 from ..services.tutor_sessions import end_session, report_session
-from ..services.tutoring_errors import Conflict, TutoringError
+from ..services.tutoring_errors import Conflict, NotFound, TutoringError
 from .access import tutor_required
-from .live_json import message_json, news_json, wants_json
+from .live_json import news_json, posted_json, wants_json
 from .live_stream import SessionFeed, stream_session
 from .tutor import bp
 
@@ -84,19 +84,22 @@ def session_updates(session_id: int):
 @bp.post("/sessions/<int:session_id>/messages")
 @tutor_required
 def send_message(session_id: int):
-    session = _load(session_id)
+    # The session is checked to be this tutor's in the statement that stores the message.
     body = request.form.get("body")
+    sender = Sender("tutor", current_user.chat_name, current_user.id)
     try:
-        message = post_message(session, "tutor", current_user.chat_name, body,
-                               request.form.get("client_key") or None,
-                               ChatLimits.from_config(current_app.config), utcnow())
+        posted = post_message(session_id, sender, body, request.form.get("client_key") or None,
+                              ChatLimits.from_config(current_app.config), utcnow())
+    except NotFound:
+        abort(404)
     except TutoringError as exc:
         if wants_json():
             return jsonify(error=exc.message), exc.status
-        return _render_session(session, exc.status, send_error=exc.message, draft=body)
+        return _render_session(_load(session_id), exc.status, send_error=exc.message,
+                               draft=body)
     if wants_json():
-        return jsonify(message_json(session, message)), 201  # the tutor's own line
-    return redirect(url_for("tutor.session_page", session_id=session.id, _anchor="send"))
+        return jsonify(posted_json(posted)), 201
+    return redirect(url_for("tutor.session_page", session_id=session_id, _anchor="send"))
 
 
 @bp.post("/sessions/<int:session_id>/end")

@@ -18,12 +18,12 @@ from ..models import TutoringSession
 from ..queries.student_sessions import reread, student_session
 from ..queries.transcripts import chat_news, transcript
 from ..queries.tutoring import first_name_of, queue_place, topic_label, usual_hours_by_subject
-from ..services.chat import ChatLimits, post_message
+from ..services.chat import ChatLimits, Sender, post_message
 from ..services.help_requests import QUEUE, abandon_if_stale, cancel_request, session_channel
 from ..services.tutor_sessions import end_session, parse_rating, rate_session, report_session
-from ..services.tutoring_errors import TutoringError
+from ..services.tutoring_errors import NotFound, TutoringError
 from .access import launch_required
-from .live_json import message_json, news_json, wants_json
+from .live_json import news_json, posted_json, wants_json
 from .live_stream import SessionFeed, stream_session
 
 
@@ -143,17 +143,20 @@ def updates(session_id: int):
 @launch_required("tutoring")
 def send_message(session_id: int):
     """Add the student's message to the chat."""
-    session = own_session(session_id)
+    # The session is checked to be the student's in the statement that stores the message:
+    # chats send many messages, and this spares each one a read.
+    sender = Sender("student", first_name_of(g.lms_user), g.lms_user.id, g.course.id)
     try:
-        message = post_message(session, "student", first_name_of(g.lms_user),
-                               request.form.get("body"),
-                               request.form.get("client_key") or None,
-                               ChatLimits.from_config(current_app.config), utcnow())
+        posted = post_message(session_id, sender, request.form.get("body"),
+                              request.form.get("client_key") or None,
+                              ChatLimits.from_config(current_app.config), utcnow())
+    except NotFound:
+        abort(404)  # the same answer as a missing one: nobody learns which ids exist
     except TutoringError as error:
-        return refuse(session, error)
+        return refuse(own_session(session_id), error)
     if wants_json():
-        return jsonify(message_json(session, message)), 201
-    return render_session(session)
+        return jsonify(posted_json(posted)), 201
+    return render_session(own_session(session_id))
 
 
 @launch_required("tutoring")

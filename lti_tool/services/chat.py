@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import live
@@ -42,7 +42,8 @@ class Sender:
 
 @dataclass(frozen=True)
 class Posted:
-    """A message as stored, with its session's start, which its transcript heading counts from."""
+    """A message as stored (not loaded back), with its session's start, which its transcript
+    heading counts from."""
 
     message: Message
     started_at: datetime | None
@@ -71,6 +72,8 @@ NEXT_SEQ = {
     .execution_options(synchronize_session=False)
     for role, owned in OWNED_BY.items()
 }
+# The table's own insert: no unit of work to flush for a row nothing else touches here.
+INSERT_MESSAGE = insert(Message.__table__)
 STATUS_FOR = {
     role: select(TutoringSession.status, TutoringSession.started_at)
     .where(TutoringSession.id == bindparam("session_pk"), owned)
@@ -132,14 +135,13 @@ def post_message(session_id: int, sender: Sender, body: str | None, client_key: 
                        limits.rate_seconds):
         return _refuse(TooFast("You are sending messages very fast; wait a moment and try "
                                "again."), session_id, sender, client_key)
-    message = Message(session_id=session_id, seq=taken.last_seq, author_role=sender.role,
-                      author_name=sender.name, body=text, client_key=client_key or None,
-                      sent_at=now)
-    db.session.add(message)
+    row = {"session_id": session_id, "seq": taken.last_seq, "author_role": sender.role,
+           "author_name": sender.name, "body": text, "client_key": client_key or None,
+           "sent_at": now}
     try:
-        db.session.flush()
+        db.session.execute(INSERT_MESSAGE, row)
     except IntegrityError as exc:  # the key of a message already stored: a resend
         return _refuse(exc, session_id, sender, client_key)
     live.announce(session_channel(session_id))
     db.session.commit()
-    return Posted(message, taken.started_at)
+    return Posted(Message(**row), taken.started_at)

@@ -29,6 +29,8 @@ class ChatResult:
     sessions: int
     wall: float = 0.0
     latencies: list[float] = field(default_factory=list)  # send → the peer's stream brings it
+    # (seconds from the start when sent, latency): how delivery went over the run
+    timeline: list[tuple[float, float]] = field(default_factory=list)
     send_times: list[float] = field(default_factory=list)  # the POST's own round trip
     attempted: int = 0
     acked: int = 0
@@ -53,6 +55,7 @@ class Run:
         self.acked: set[str] = set()
         self.delivered: set[str] = set()  # ids the peer's stream brought
         self.echoed: set[str] = set()  # ids the sender's own stream brought
+        self.start = 0.0  # when the sending began
 
     def error(self, what: str) -> None:
         """Count one failed request by what went wrong."""
@@ -119,7 +122,9 @@ class Participant:
                 run.echoed.add(message_id)
             else:
                 run.delivered.add(message_id)
-                run.result.latencies.append(now - run.sent_at[message_id])
+                latency = now - run.sent_at[message_id]
+                run.result.latencies.append(latency)
+                run.result.timeline.append((run.sent_at[message_id] - run.start, latency))
 
     async def send_every(self, interval: float, seconds: float, start: float) -> None:
         """Send one message per interval, from a random offset, until `seconds` have passed."""
@@ -196,7 +201,7 @@ async def run_chat(base_url: str, seeded: list[Seeded], password: str, pages: di
         background = [asyncio.create_task(p.follow(stream_timeout)) for p in participants]
         background.append(asyncio.create_task(_watch_lag(result)))
         before = CpuClock.read(watched_app)
-        start = time.perf_counter()
+        start = run.start = time.perf_counter()
         await asyncio.gather(*(p.send_every(interval, seconds, start) for p in participants))
         drain_until = time.perf_counter() + DRAIN_SECONDS
         while not run.settled() and time.perf_counter() < drain_until:

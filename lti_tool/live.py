@@ -12,23 +12,34 @@ from .extensions import db
 from .live_listener import CHANNEL, Listener, listener_for
 
 T = TypeVar("T")
+# PostgreSQL refuses a notification payload of 8000 bytes or more; a longer note is left out.
+NOTE_MAX_BYTES = 7900
 
 
-def announce(*channels: str) -> None:
-    """Tell waiting requests that these channels changed, when the current transaction commits."""
+def announce(*channels: str, note: str | None = None) -> None:
+    """Tell waiting requests that these channels changed, when the current transaction commits;
+    `note` (one channel only) says what changed, so that they need not read it back."""
     # A notification leaves at commit and vanishes on rollback, so nobody rechecks before the
     # change is visible. SQLite has no notifications: its waiters poll.
-    if db.engine.dialect.name == "postgresql":
-        for channel in dict.fromkeys(channels):
-            db.session.execute(
-                text("SELECT pg_notify(:name, :channel)"), {"name": CHANNEL, "channel": channel}
-            )
+    if db.engine.dialect.name != "postgresql":
+        return
+    for channel in dict.fromkeys(channels):
+        payload = channel
+        if note is not None and len(channel.encode()) + len(note.encode()) < NOTE_MAX_BYTES:
+            payload = f"{channel}\n{note}"
+        db.session.execute(
+            text("SELECT pg_notify(:name, :payload)"), {"name": CHANNEL, "payload": payload}
+        )
 
 
-def follow(channels: Iterable[str], check: Callable[[], T | None], timeout: float,
-           heartbeat: float) -> Iterator[T | None]:
+def follow(channels: Iterable[str], check: Callable[[list[str] | None], T | None],
+           timeout: float, heartbeat: float) -> Iterator[T | None]:
     """Yield check()'s non-None results as announcements come, the first check's at once, and
     None after each `heartbeat` seconds without one, until `timeout` seconds have passed.
+
+    check() is given the notes of the announcements since it last ran (Watch.notes), or None
+    when it must read the database: on the first check, after a quiet wait, and whenever an
+    announcement carried no note.
 
     After each check the session's transaction is committed, which hands its connection back
     to the pool while the caller waits or writes; use it with no pending writes. Objects
@@ -43,11 +54,11 @@ def follow(channels: Iterable[str], check: Callable[[], T | None], timeout: floa
     deadline = time.monotonic() + timeout
     with listener().watching(channels) as watch:
         quiet_since = time.monotonic()
+        # Taken before each check, so an announcement made during the check (or while the
+        # caller handled the last result) still wakes the next wait.
+        seen, notes = watch.snapshot(), None
         while True:
-            # Taken before the check, so an announcement made during the check (or while the
-            # caller handled the last result) still wakes us.
-            seen = watch.snapshot()
-            result = check()
+            result = check(notes)
             db.session.commit()
             if result is not None or time.monotonic() - quiet_since >= heartbeat:
                 yield result
@@ -57,6 +68,8 @@ def follow(channels: Iterable[str], check: Callable[[], T | None], timeout: floa
                 return
             wake_at = min(deadline, quiet_since + heartbeat)
             watch.wait(seen, max(min(wake_at - now, recheck), 0))
+            latest = watch.snapshot()
+            seen, notes = latest, watch.notes(seen, latest)
 
 
 def listener() -> Listener:

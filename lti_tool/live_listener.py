@@ -1,15 +1,21 @@
-"""Count announcements per channel in this process and wake the requests watching them."""
+"""Count announcements per channel in this process and wake the requests watching them.
+
+An announcement may carry a note (what changed, as text): a watcher that heard every
+announcement since it last looked, each with its note, need not read the database.
+"""
 
 import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "tutoring_live"
+NOTES_KEPT = 64  # per watched channel: more than a burst between two looks
 RECONNECT_FIRST_SECONDS = 1
 RECONNECT_MAX_SECONDS = 30
 # A peer that vanished without closing the socket is noticed within about a minute and a half.
@@ -26,6 +32,7 @@ class Watch:
     """A request's interest in some channels, with a condition the listener signals."""
 
     def __init__(self, listener: "Listener", channels: tuple[str, ...]) -> None:
+        self._listener = listener
         self._generations = listener.generations
         self.channels = channels
         self.condition = threading.Condition(listener.lock)
@@ -40,6 +47,12 @@ class Watch:
         with self.condition:
             return self.condition.wait_for(lambda: self._current() != seen, timeout)
 
+    def notes(self, seen: tuple[int, ...], now: tuple[int, ...]) -> list[str] | None:
+        """Return the notes of the announcements between two snapshots, in order; None when
+        there were none, or one carried no note or is no longer kept."""
+        with self.condition:
+            return self._listener.notes_between(self.channels, seen, now)
+
     def _current(self) -> tuple[int, ...]:
         return tuple(self._generations[channel] for channel in self.channels)
 
@@ -52,6 +65,7 @@ class Listener:
         self.lock = threading.Lock()
         # Only channels someone watches are counted, so memory follows the number of waiters.
         self.generations: dict[str, int] = {}
+        self._notes: dict[str, deque[tuple[int, str | None]]] = {}
         self._watches: dict[str, set[Watch]] = {}
         self._conninfo = conninfo
         if conninfo is not None:
@@ -65,6 +79,7 @@ class Listener:
             for channel in watch.channels:
                 self._watches.setdefault(channel, set()).add(watch)
                 self.generations.setdefault(channel, 0)
+                self._notes.setdefault(channel, deque(maxlen=NOTES_KEPT))
         try:
             yield watch
         finally:
@@ -73,15 +88,31 @@ class Listener:
                     self._watches[channel].discard(watch)
                     if not self._watches[channel]:
                         del self._watches[channel], self.generations[channel]
+                        del self._notes[channel]
 
-    def bump(self, channels: Iterable[str]) -> None:
-        """Move the given channels on and wake whoever watches them."""
+    def bump(self, channels: Iterable[str], note: str | None = None) -> None:
+        """Move the given channels on, keeping the note, and wake whoever watches them."""
         with self.lock:
             for channel in channels:
                 if channel in self.generations:
                     self.generations[channel] += 1
+                    self._notes[channel].append((self.generations[channel], note))
                     for watch in self._watches[channel]:
                         watch.condition.notify()
+
+    def notes_between(self, channels: tuple[str, ...], seen: tuple[int, ...],
+                      now: tuple[int, ...]) -> list[str] | None:
+        """See Watch.notes; call with the lock held."""
+        if seen == now:
+            return None
+        notes = []
+        for channel, before, after in zip(channels, seen, now, strict=True):
+            kept = dict(self._notes[channel])
+            for generation in range(before + 1, after + 1):
+                if kept.get(generation) is None:
+                    return None
+                notes.append(kept[generation])
+        return notes
 
     def _run(self) -> None:
         # Imported here: psycopg is only installed where PostgreSQL is used.
@@ -102,8 +133,9 @@ class Listener:
                     with self.lock:
                         watched = list(self.generations)
                     self.bump(watched)
-                    for note in conn.notifies():
-                        self.bump([note.payload])
+                    for notification in conn.notifies():
+                        channel, _, note = notification.payload.partition("\n")
+                        self.bump([channel], note or None)
             # Any error, not only a database one: if this thread died, every live page would
             # fall back to the slow safety poll until the process restarts.
             except Exception as error:

@@ -128,8 +128,9 @@ class BaseSettings:
     # At most this many messages per person per window; a human typing stays far below it.
     MESSAGE_RATE_COUNT = _int("MESSAGE_RATE_COUNT", 5)
     MESSAGE_RATE_SECONDS = _int("MESSAGE_RATE_SECONDS", 5)
-    # How long one stream of a live page (chat, waiting room, tutor queue) stays open; the
-    # page then opens the next, and access is checked again.
+    # At most how long one stream of a live page (chat, waiting room, tutor queue) stays open
+    # (each lasts between half of it and all of it); the page then opens the next, and access
+    # is checked again.
     LIVE_STREAM_SECONDS = float(_env("LIVE_STREAM_SECONDS", "55"))
     # How often a quiet stream sends a keep-alive and reads the database anyway, in case a
     # notification was missed. It also keeps an open console's tutor counted online, so it

@@ -80,7 +80,7 @@ def first_news(channel: str, check: Callable, heartbeat: float = WAIT):
 def waiter(channel: str, first_check: threading.Event, heartbeat: float = WAIT) -> Callable:
     """Return a follower of `channel` that sets `first_check` once it has looked."""
 
-    def check():
+    def check(_notes):
         found = find_job(channel)
         first_check.set()
         return found
@@ -114,21 +114,21 @@ def test_no_timeout_checks_once_and_yields_what_it_found(app, channel):
         calls.append(value)
         return value
 
-    assert list(live.follow([channel], lambda: check("news"), 0, heartbeat=WAIT)) == ["news"]
-    assert list(live.follow([channel], lambda: check(None), 0, heartbeat=WAIT)) == []
+    assert list(live.follow([channel], lambda _notes: check("news"), 0, heartbeat=WAIT)) == ["news"]
+    assert list(live.follow([channel], lambda _notes: check(None), 0, heartbeat=WAIT)) == []
     assert calls == ["news", None]
 
 
 def test_a_quiet_stream_yields_a_heartbeat_until_its_time_is_up(app, channel):
     app.config["LIVE_POLL_SECONDS"] = WAIT  # on SQLite too, only the heartbeat wakes it
-    answers = list(live.follow([channel], lambda: None, timeout=0.05, heartbeat=0.01))
+    answers = list(live.follow([channel], lambda _notes: None, timeout=0.05, heartbeat=0.01))
     assert answers and set(answers) == {None}
 
 
 def test_one_stream_yields_each_change_in_turn(app, channel):
     shown = [0]
 
-    def newer_jobs():
+    def newer_jobs(_notes):
         ids = list(db.session.scalars(db.select(Job.id).where(Job.kind == channel,
                                                               Job.id > shown[-1])))
         if ids:
@@ -153,7 +153,7 @@ def test_committed_announcement_wakes_a_waiting_request(app, channel):
 
 
 def test_announcement_made_during_the_check_is_not_missed(app, channel):
-    def check():
+    def check(_notes):
         found = find_job(channel)
         if found is None:
             # The change lands after this check looked and before the waiter starts waiting.

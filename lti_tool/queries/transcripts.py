@@ -1,5 +1,6 @@
 """A session's transcript as every audience shows it: one headed line per message."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,7 +40,7 @@ class ChatNews:
     lines: list[TranscriptLine]
 
 
-def line_at(started_at: datetime | None, message: Message | Row,
+def line_at(started_at: datetime | None, message: "Message | Row | HeardMessage",
             student_name: str | None = None) -> TranscriptLine:
     """Return a message as a transcript line, its time counted from `started_at`."""
     # Tutors see a student's first name only, whatever name the student's side stored.
@@ -57,17 +58,57 @@ def line_of(session: TutoringSession, message: Message,
     return line_at(session.started_at, message, student_name)
 
 
-def chat_news(session_id: int, after_seq: int, student_name: str | None = None) -> ChatNews:
-    """Return the session's status and its transcript lines after seq `after_seq`.
+@dataclass(frozen=True)
+class HeardMessage:
+    """A message as its announcement's note carried it."""
 
-    Live streams call this on every wake-up, so it is one statement on a connection of its
-    own, outside any transaction: no ORM objects, no BEGIN and COMMIT.
+    seq: int
+    author_role: str
+    author_name: str
+    body: str
+    sent_at: datetime
+
+
+def message_note(seq: int, author_role: str, author_name: str, body: str,
+                 sent_at: datetime) -> str:
+    """Return the note announcing a stored message (read back by ChatReader)."""
+    return json.dumps([seq, author_role, author_name, body, sent_at.isoformat()])
+
+
+def _heard(note: str) -> HeardMessage:
+    seq, role, name, body, sent_at = json.loads(note)
+    return HeardMessage(seq, role, name, body, datetime.fromisoformat(sent_at))
+
+
+class ChatReader:
+    """Reads a session's status and transcript lines after a cursor for one live stream.
+
+    When every announcement since the last read carried its message as a note, and they
+    follow the cursor without a gap, the lines come from the notes; otherwise from one
+    statement on a connection of its own, outside any transaction (no ORM objects, no BEGIN
+    and COMMIT), since streams read on every wake-up.
     """
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        rows = connection.execute(NEWS, {"session_id": session_id, "after_seq": after_seq}).all()
-    status, started_at = rows[0].status, rows[0].started_at
-    return ChatNews(status, [line_at(started_at, row, student_name) for row in rows
-                             if row.seq is not None])
+
+    def __init__(self, session_id: int, student_name: str | None = None) -> None:
+        self.session_id, self.student_name = session_id, student_name
+        self.status: str | None = None
+        self.started_at: datetime | None = None
+
+    def news(self, after_seq: int, notes: list[str] | None) -> ChatNews:
+        """Return the status and the lines after `after_seq`."""
+        # Only messages carry notes, and a session takes messages only while it is active: a
+        # change of status is announced without one, and sends this reader to the database.
+        if notes is not None and self.status is not None:
+            heard = [m for m in map(_heard, notes) if m.seq > after_seq]
+            if [m.seq for m in heard] == list(range(after_seq + 1, after_seq + 1 + len(heard))):
+                return ChatNews(self.status, [line_at(self.started_at, m, self.student_name)
+                                              for m in heard])
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            rows = connection.execute(
+                NEWS, {"session_id": self.session_id, "after_seq": after_seq}).all()
+        self.status, self.started_at = rows[0].status, rows[0].started_at
+        return ChatNews(self.status, [line_at(self.started_at, row, self.student_name)
+                                      for row in rows if row.seq is not None])
 
 
 def transcript(session: TutoringSession, student_name: str | None = None) -> list[TranscriptLine]:

@@ -11,6 +11,7 @@ from ..domain.chat import MessageRefused, clean_message, within_rate
 from ..domain.session_states import Status
 from ..extensions import db
 from ..models import Message, TutoringSession
+from ..queries.transcripts import message_note
 from .help_requests import session_channel
 from .tutoring_errors import Conflict, Invalid, NotFound, TooFast
 
@@ -142,6 +143,9 @@ def post_message(session_id: int, sender: Sender, body: str | None, client_key: 
         db.session.execute(INSERT_MESSAGE, row)
     except IntegrityError as exc:  # the key of a message already stored: a resend
         return _refuse(exc, session_id, sender, client_key)
-    live.announce(session_channel(session_id))
+    # The note carries the message, so that the live streams following the session need not
+    # read it back.
+    live.announce(session_channel(session_id), note=message_note(
+        row["seq"], row["author_role"], row["author_name"], row["body"], row["sent_at"]))
     db.session.commit()
     return Posted(Message(**row), taken.started_at)

@@ -88,7 +88,7 @@ def queue_updates():
     presence_every = timedelta(seconds=current_app.config["LIVE_HEARTBEAT_SECONDS"])
     shown: dict = {}
 
-    def news() -> dict | None:
+    def news(_notes: list[str] | None) -> dict | None:
         now, tutor = utcnow(), tutor_afresh(tutor_id)
         if tutor.last_seen_at is None or now - tutor.last_seen_at >= presence_every:
             record_heartbeat(tutor, now)

@@ -21,7 +21,7 @@ from ..domain.ids import parse_id
 from ..domain.session_states import Status
 from ..models import TutoringSession
 from ..queries.student_sessions import tutor_session
-from ..queries.transcripts import chat_news, transcript
+from ..queries.transcripts import ChatReader, transcript
 from ..queries.tutoring import (
     course_topics,
     diagnoses_by_session,
@@ -75,8 +75,10 @@ def session_updates(session_id: int):
     if after is None:
         abort(400, description="The transcript position is malformed; reload the page.")
 
-    def read(after: int) -> dict:
-        return news_json(chat_news(session_id, after, student_name))
+    reader = ChatReader(session_id, student_name)
+
+    def read(after: int, notes: list[str] | None) -> dict:
+        return news_json(reader.news(after, notes))
 
     return stream_session([session_channel(session_id)], SessionFeed(read, after))
 

@@ -16,7 +16,7 @@ from ..domain.session_states import Status
 from ..launch_context import renew
 from ..models import TutoringSession
 from ..queries.student_sessions import reread, student_session
-from ..queries.transcripts import chat_news, transcript
+from ..queries.transcripts import ChatReader, transcript
 from ..queries.tutoring import first_name_of, queue_place, topic_label, usual_hours_by_subject
 from ..services.chat import ChatLimits, Sender, post_message
 from ..services.help_requests import QUEUE, abandon_if_stale, cancel_request, session_channel
@@ -126,8 +126,10 @@ def updates(session_id: int):
         _abandon_if_stale(session, now)
 
     # Streams run after the view's database session is closed: they read everything afresh.
-    def read(after: int) -> dict:
-        answer = news_json(chat_news(session_id, after))
+    reader = ChatReader(session_id)
+
+    def read(after: int, notes: list[str] | None) -> dict:
+        answer = news_json(reader.news(after, notes))
         if answer["status"] == Status.WAITING:
             answer["queue"] = queue_view(own_session(session_id), utcnow())
         return answer

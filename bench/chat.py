@@ -19,14 +19,15 @@ plus --max-overflow (DATABASE_POOL_SIZE, DATABASE_MAX_OVERFLOW). This process pl
 participants on one asyncio loop: students open their session page with a launch token
 minted at seeding and send it as X-Launch-Token; tutors sign in through /account/login, keep
 the session cookie and send the page's CSRF token as X-CSRFToken. Each participant follows
-its page's live stream (server-sent events; reopened after the highest seq it has seen when
-the server ends it) and, from a random offset, posts a message every --interval seconds for
---seconds, on schedule even while an earlier post is unanswered. A message is delivered when
-the other participant's stream brings it; latency is that moment minus the moment just before
-its POST. After the sending, up to
-10 s more let the last messages arrive; then lost (acknowledged, never delivered to the
-peer), duplicated (one participant received a message twice) and errors (any non-2xx answer,
-exception or timeout) are counted, and whether each sender's own stream showed its message.
+its page's live stream from the moment the page is open, as the page's script does
+(server-sent events; reopened after the highest seq it has seen when the server ends it).
+Once every page is open, each posts a message every --interval seconds from a random offset
+for --seconds, on schedule even while an earlier post is unanswered. A message is delivered
+when the other participant's stream brings it; latency is that moment minus the moment just
+before its POST. After the sending, up to 10 s more let the last messages arrive; then lost
+(acknowledged, never delivered to the peer), duplicated (one participant received a message
+twice) and errors (any non-2xx answer, exception or timeout) are counted, and whether each
+sender's own stream showed its message.
 CPU is counted over the chat in cores: this process (the load generator), the gunicorn
 master and workers, the PostgreSQL processes, and the rest of the machine; the load
 generator's longest stall (how late its event loop woke) is time it added to latencies.

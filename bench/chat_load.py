@@ -162,16 +162,21 @@ class Participant:
 
 
 async def _join(run: Run, base_url: str, seeded: Seeded, password: str, pages: dict[str, str],
-                limit: asyncio.Semaphore) -> list[Participant]:
-    """Open both sides of one session."""
+                limit: asyncio.Semaphore, followers: list[asyncio.Task],
+                stream_timeout: aiohttp.ClientTimeout) -> list[Participant]:
+    """Open both sides of one session; each page follows its stream as soon as it is open,
+    as its script does on load."""
     student_tab, tutor_tab = Tab(), Tab()
     async with limit:
         student_page = await open_student(run.http, student_tab, base_url, seeded,
                                           pages["student"])
+        student = Participant(run, "student", seeded.id, student_tab, student_page)
+        followers.append(asyncio.create_task(student.follow(stream_timeout)))
         tutor_page = await open_tutor(run.http, tutor_tab, base_url, seeded, password,
                                       pages["tutor"])
-    return [Participant(run, "student", seeded.id, student_tab, student_page),
-            Participant(run, "tutor", seeded.id, tutor_tab, tutor_page)]
+        tutor = Participant(run, "tutor", seeded.id, tutor_tab, tutor_page)
+        followers.append(asyncio.create_task(tutor.follow(stream_timeout)))
+    return [student, tutor]
 
 
 async def _watch_lag(result: ChatResult, tick: float = 0.05) -> None:
@@ -194,12 +199,12 @@ async def run_chat(base_url: str, seeded: list[Seeded], password: str, pages: di
                                      cookie_jar=aiohttp.DummyCookieJar()) as http:
         run = Run(http, result)
         limit = asyncio.Semaphore(OPENING_AT_ONCE)
-        pairs = await asyncio.gather(*(_join(run, base_url, s, password, pages, limit)
-                                       for s in seeded))
-        participants = [p for pair in pairs for p in pair]
         stream_timeout = aiohttp.ClientTimeout(total=None, sock_read=silence_seconds)
-        background = [asyncio.create_task(p.follow(stream_timeout)) for p in participants]
-        background.append(asyncio.create_task(_watch_lag(result)))
+        background: list[asyncio.Task] = [asyncio.create_task(_watch_lag(result))]
+        pairs = await asyncio.gather(*(
+            _join(run, base_url, s, password, pages, limit, background, stream_timeout)
+            for s in seeded))
+        participants = [p for pair in pairs for p in pair]
         before = CpuClock.read(watched_app)
         start = run.start = time.perf_counter()
         await asyncio.gather(*(p.send_every(interval, seconds, start) for p in participants))

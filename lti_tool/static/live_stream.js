@@ -58,7 +58,8 @@
         }
       } catch (error) {
         options.onTrouble();
-        await pause(delay);
+        // Spread: after a restart, every open page must not come back at the same moment.
+        await pause(delay * (0.5 + Math.random() / 2));
         delay = Math.min(delay * 2, MAX_DELAY);
       }
     }

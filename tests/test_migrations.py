@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from lti_tool import create_app
 from lti_tool.extensions import db
+from lti_tool.models import Message
 from tests.conftest import app_settings
 
 
@@ -41,3 +42,22 @@ def test_upgrading_forgets_learners_emails_and_keeps_staffs(tmp_path):
             emails = conn.execute(text("SELECT sub, email FROM lms_users ORDER BY id")).all()
         db.engine.dispose()
     assert emails == [("teacher", "t@x.edu"), ("learner", None), ("ta", "a@x.edu")]
+
+
+def test_upgrading_seals_the_transcripts_already_stored(tmp_path):
+    app = create_app("testing", app_settings(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+    with app.app_context():
+        upgrade(revision="5b1e0c7d2a94")  # before transcripts were sealed
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO messages (id, session_id, seq, author_role, author_name, body,"
+                " sent_at) VALUES (1, 1, 1, 'student', 'Ava', 'I feel lost in this class',"
+                " '2026-01-01')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            stored = conn.execute(text("SELECT body FROM messages")).scalar_one()
+        read_back = db.session.get(Message, 1).body
+        db.session.remove()
+        db.engine.dispose()
+    assert "lost" not in stored
+    assert read_back == "I feel lost in this class"

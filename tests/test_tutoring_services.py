@@ -4,10 +4,12 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
 from lti_tool.models import Account, DomainEvent, Job, Message, TutoringSession
+from lti_tool.queries.transcripts import transcript
 from lti_tool.services import events, jobs, maintenance
 from lti_tool.services.chat import ChatLimits, Posted, post_message
 from lti_tool.services.diagnoses import record_diagnosis
@@ -193,3 +195,13 @@ def test_the_worker_ends_live_sessions_both_sides_left(app, school, algebra):
     assert (ended.status, ended.ended_by) == ("ended", "system")
     assert ended.open_student_id is None
     assert db.session.get(TutoringSession, talking.id).status == "active"
+
+
+def test_messages_are_sealed_in_the_database_and_read_in_clear(app, school, algebra):
+    tutor = make_tutor("t@x.test", algebra)
+    session = accept_session(ask(school, algebra).id, tutor, utcnow())
+    post_message(session.id, sender(session, "student", "Ava"), "I feel lost in this class",
+                 None, LIMITS, utcnow())
+    stored = db.session.execute(text("SELECT body FROM messages")).scalar_one()
+    assert "lost" not in stored
+    assert [line.body for line in transcript(session)] == ["I feel lost in this class"]

@@ -6,15 +6,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import or_
 
 from ..extensions import db
 from ..models import ToolKey
+from ..sealing import secret_box
 
 
 @dataclass(frozen=True)
@@ -23,19 +22,6 @@ class SigningKey:
 
     kid: str
     private_pem: str
-
-
-def key_secret(config: dict) -> str:
-    """Return the secret that seals secrets at rest."""
-    return config.get("KEY_ENCRYPTION_SECRET") or config["SECRET_KEY"]
-
-
-def secret_box(secret: str) -> Fernet:
-    """Return the cipher that seals secrets at rest (private keys, TOTP secrets, tokens)."""
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"tool-key-encryption", info=b"tool-keys"
-    ).derive(secret.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
 
 
 def new_key(secret: str) -> ToolKey:

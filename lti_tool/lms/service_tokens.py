@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from ..clock import epoch_seconds
 from ..extensions import db
 from ..models import Platform, ServiceToken
+from ..sealing import key_secret, secret_box
 from .errors import FetchFailed, FetchRefused, LmsRefused, LmsUnavailable, ScopeNotGranted
 from .http import Fetched, OutboundPolicy, fetch
-from .keys import key_secret, secret_box, signing_key
+from .keys import signing_key
 from .retry import is_retryable
 
 log = logging.getLogger(__name__)

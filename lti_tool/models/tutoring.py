@@ -10,6 +10,7 @@ from ..clock import utcnow
 from ..extensions import db
 from .accounts import Account
 from .people import Course, LmsUser
+from .sealed import SealedText
 
 
 class Subject(db.Model):
@@ -106,7 +107,7 @@ class Message(db.Model):
     seq: Mapped[int]
     author_role: Mapped[str] = mapped_column(String(10))  # student | tutor
     author_name: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(SealedText)
     client_key: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -10,8 +10,9 @@ from ..launch_context import LaunchContext
 from ..lms.ags import TUTORING_TAG
 from ..lms.claims import SCOPE_LINEITEM
 from ..lms.deep_linking import GradebookColumn, TutoringLink, deep_linking_response
-from ..lms.keys import key_secret, signing_key
+from ..lms.keys import signing_key
 from ..models import Course, Deployment, Platform, Topic
+from ..sealing import key_secret
 from .launches import TOPIC_PARAMETER
 from .topics import TopicConflict, TopicError, add_topic, course_topic
 

@@ -4,8 +4,9 @@ import logging
 from datetime import datetime, timedelta
 
 from ..extensions import db
-from ..lms.keys import current_key, key_secret, new_key, public_jwk, published_keys
+from ..lms.keys import current_key, new_key, public_jwk, published_keys
 from ..models import ToolKey
+from ..sealing import key_secret
 
 log = logging.getLogger(__name__)
 

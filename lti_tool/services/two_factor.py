@@ -11,8 +11,8 @@ from sqlalchemy import or_
 
 from ..clock import epoch_seconds
 from ..extensions import db
-from ..lms.keys import key_secret, secret_box
 from ..models import Account
+from ..sealing import key_secret, secret_box
 
 log = logging.getLogger(__name__)
 

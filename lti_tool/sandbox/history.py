@@ -225,6 +225,7 @@ def _messages(session: TutoringSession, student: LmsUser, tutor: Account, exchan
         db.session.add(Message(session_id=session.id, seq=seq, author_role=role,
                                author_name=names[role], body=body, sent_at=sent))
         sent += timedelta(seconds=rng.randint(6, 70))
+    session.last_seq = len(exchange.lines)
 
 
 def _diagnosis(session: TutoringSession, barrier: str, previous: Diagnosis | None,

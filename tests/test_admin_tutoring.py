@@ -6,7 +6,7 @@ import pytest
 
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
-from lti_tool.models import Account, SessionReport, Subject
+from lti_tool.models import Account, SessionReport, Subject, TranscriptRead
 from lti_tool.queries.tutoring import active_subjects, tutor_queue
 from lti_tool.services.accounts import create_account
 from lti_tool.services.chat import ChatLimits, post_message
@@ -206,7 +206,8 @@ def test_reports_are_listed_open_first_with_their_transcript_and_can_be_resolved
     assert "Resolved (1)" in listing and "Open (1)" in listing
 
 
-@pytest.mark.parametrize("path", ["/admin/tutors", "/admin/subjects", "/admin/reports"])
+@pytest.mark.parametrize("path", ["/admin/tutors", "/admin/subjects", "/admin/reports",
+                                  "/admin/transcript-reads"])
 def test_tutors_and_strangers_cannot_open_the_admin_pages(app, client, path):
     assert client.get(path, base_url=TOOL).status_code == 302
     tutor = make_tutor("joanetta@tutors.example")
@@ -219,3 +220,29 @@ def test_admin_nav_links_to_the_tutoring_pages(admin_client):
     page = admin_client.get("/admin/", base_url=TOOL).text
     for path in ("/admin/tutors", "/admin/subjects", "/admin/reports"):
         assert f'href="{path}"' in page
+
+
+def test_reads_of_a_students_transcript_by_tutors_and_admins_are_recorded(app, admin_client,
+                                                                          catalog):
+    school = make_school(students=1)
+    tutor = make_tutor("joanetta@tutors.example", catalog["Algebra"])
+    reported(school, tutor, catalog["Algebra"], 0, "Rude", "hello", utcnow())
+    report = db.session.execute(db.select(SessionReport)).scalar_one()
+    assert "Nobody has read" in admin_client.get("/admin/transcript-reads", base_url=TOOL).text
+
+    tutor_client = app.test_client()
+    sign_in(tutor_client, tutor.email, PASSWORD)
+    assert tutor_client.get(f"/tutor/sessions/{report.session_id}",
+                            base_url=TOOL).status_code == 200
+    admin_client.get(f"/admin/reports/{report.id}", base_url=TOOL)
+
+    reads = db.session.execute(
+        db.select(TranscriptRead).order_by(TranscriptRead.id)).scalars().all()
+    assert [(r.reader_role, r.account_id, r.session_id, r.student_id, r.course_id)
+            for r in reads] == [
+        ("tutor", tutor.id, report.session_id, school.students[0].id, school.course.id),
+        ("admin", _tutor(ADMIN[0]).id, report.session_id, school.students[0].id,
+         school.course.id)]
+    log = admin_client.get("/admin/transcript-reads", base_url=TOOL).text
+    assert log.index("<td>Admin</td>") < log.index("<td>Tutor</td>")  # newest first
+    assert "Joanetta Lewis" in log and "MATH 101" in log

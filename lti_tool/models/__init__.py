@@ -1,6 +1,7 @@
 """Typed models, one module per aggregate."""
 
 from .accounts import Account, SignInFailure
+from .audit import TranscriptRead
 from .gradebook import LineItemResult, MasteryScore
 from .jobs import Job
 from .launch_state import LaunchState
@@ -39,6 +40,7 @@ __all__ = [
     "SignInFailure",
     "Subject",
     "ToolKey",
+    "TranscriptRead",
     "Topic",
     "TutoringSession",
     "TutorSubject",

@@ -1,11 +1,14 @@
-"""The service admin's tutoring pages: tutors and their subjects, the catalog, reports."""
+"""The service admin's tutoring pages: tutors and their subjects, the catalog, reports, and
+the record of who read students' transcripts."""
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..clock import utcnow
 from ..domain.ids import parse_id
+from ..queries.transcript_reads import SHOWN, recent_transcript_reads
 from ..services import session_reports, subjects, tutors
+from ..services.record_reads import record_transcript_read
 from .access import admin_required
 from .admin import bp
 
@@ -121,7 +124,15 @@ def report(report_id: int):
         detail = session_reports.report_detail(report_id)
     except session_reports.ReportNotFound:
         abort(404)
+    record_transcript_read(detail.report.session, current_user, "admin", utcnow())
     return render_template("admin/report.html", detail=detail)
+
+
+@bp.get("/transcript-reads")
+@admin_required
+def transcript_reads():
+    return render_template("admin/transcript_reads.html", reads=recent_transcript_reads(),
+                           shown=SHOWN)
 
 
 @bp.post("/reports/<int:report_id>/resolve")

@@ -32,6 +32,7 @@ from ..queries.tutoring import (
 from ..services.chat import ChatLimits, Sender, post_message
 from ..services.diagnoses import record_diagnosis
 from ..services.help_requests import session_channel
+from ..services.record_reads import record_transcript_read
 from ..services.tutor_sessions import end_session, report_session
 from ..services.tutoring_errors import Conflict, NotFound, TutoringError
 from .access import tutor_required
@@ -63,7 +64,9 @@ def _render_session(session: TutoringSession, status: int = 200, **extra):
 @bp.get("/sessions/<int:session_id>")
 @tutor_required
 def session_page(session_id: int):
-    return _render_session(_load(session_id))
+    session = _load(session_id)
+    record_transcript_read(session, current_user, "tutor", utcnow())
+    return _render_session(session)
 
 
 @bp.get("/sessions/<int:session_id>/updates")

@@ -5,11 +5,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import text
 
 from .extensions import db
 from .live_listener import CHANNEL, Listener, listener_for
+from .sealing import TRANSCRIPTS, key_secret, secret_box
 
 T = TypeVar("T")
 # PostgreSQL refuses a notification payload of 8000 bytes or more; a longer note is left out.
@@ -23,10 +25,13 @@ def announce(*channels: str, note: str | None = None) -> None:
     # change is visible. SQLite has no notifications: its waiters poll.
     if db.engine.dialect.name != "postgresql":
         return
+    # Notes can carry what people wrote: sealed like the transcript itself, so that the
+    # database's statement log never holds them in clear.
+    sealed = _notes_box().encrypt(note.encode()).decode() if note is not None else None
     for channel in dict.fromkeys(channels):
         payload = channel
-        if note is not None and len(channel.encode()) + len(note.encode()) < NOTE_MAX_BYTES:
-            payload = f"{channel}\n{note}"
+        if sealed is not None and len(channel.encode()) + len(sealed) < NOTE_MAX_BYTES:
+            payload = f"{channel}\n{sealed}"
         db.session.execute(
             text("SELECT pg_notify(:name, :payload)"), {"name": CHANNEL, "payload": payload}
         )
@@ -77,4 +82,19 @@ def listener() -> Listener:
     if db.engine.dialect.name != "postgresql":
         return listener_for(None)
     url = db.engine.url.set(drivername="postgresql")
-    return listener_for(url.render_as_string(hide_password=False))
+    box = _notes_box()
+    return listener_for(url.render_as_string(hide_password=False),
+                        lambda sealed: _unseal(box, sealed))
+
+
+def _notes_box() -> Fernet:
+    return secret_box(key_secret(current_app.config), TRANSCRIPTS)
+
+
+def _unseal(box: Fernet, sealed: str) -> str | None:
+    # A note that will not open (sealed under another key) only sends its readers to the
+    # database.
+    try:
+        return box.decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        return None

@@ -4,12 +4,13 @@ shows them without reading the database, and reads it whenever one is missing.""
 from datetime import timedelta
 from uuid import uuid4
 
+import psycopg
 import pytest
 
 from lti_tool import live
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
-from lti_tool.live_listener import NOTES_KEPT, Listener
+from lti_tool.live_listener import CHANNEL, NOTES_KEPT, Listener
 from lti_tool.queries.transcripts import ChatReader, message_note
 from lti_tool.services.chat import ChatLimits, post_message
 from lti_tool.services.help_requests import session_channel
@@ -105,3 +106,16 @@ def _listening(watch) -> None:
         live.announce(ready)
         db.session.commit()
         assert ready_watch.wait(seen, WAIT)
+
+
+def test_a_note_travels_sealed(app, chat):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no notifications")
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as listening:
+        listening.execute(f"LISTEN {CHANNEL}")
+        say(chat, "a secret worth keeping")
+        [payload] = [n.payload for n in listening.notifies(timeout=WAIT, stop_after=1)]
+    channel, _, sealed = payload.partition("\n")
+    assert channel == session_channel(chat.id) and sealed
+    assert "secret" not in sealed

@@ -1,5 +1,6 @@
 """What a waiting student is told: their place, the likely wait, when tutors are usually on."""
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,32 @@ def estimate_wait(recent_waits: Sequence[timedelta], place: int,
     typical = median(recent_waits)
     ahead_per_tutor = (place - 1) // tutors_online
     return typical * (1 + ahead_per_tutor)
+
+
+def estimate_minutes(estimate: timedelta | None) -> int | None:
+    """Return the likely wait in whole minutes, rounded up and never below one."""
+    if estimate is None:
+        return None
+    return max(math.ceil(estimate.total_seconds() / 60), 1)
+
+
+def queue_summary(place: int, minutes: int | None, tutors_online: int) -> str:
+    """Describe a waiting student's place, the likely wait and who is online."""
+    parts = [f"You are number {place} in the queue."]
+    if minutes is not None:
+        unit = "minute" if minutes == 1 else "minutes"
+        parts.append(f"The wait is likely about {minutes} {unit}.")
+    if tutors_online == 0:
+        parts.append("No tutor for this subject is online right now.")
+    else:
+        parts.append(f"{tutors_online} tutor{'s' if tutors_online > 1 else ''} for this subject"
+                     f" {'are' if tutors_online > 1 else 'is'} online.")
+    return " ".join(parts)
+
+
+def wait_minutes(requested_at: datetime, now: datetime) -> int:
+    """Return how many whole minutes a request has waited, as a tutor's queue shows it."""
+    return max(int((now - requested_at).total_seconds() // 60), 0)
 
 
 def usual_hours(started: Sequence[datetime], min_sessions: int = 5) -> tuple[int, int] | None:

@@ -11,6 +11,10 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+# A request or a live session: what a student may hold only one of, and what pages follow live.
+OPEN = (Status.WAITING, Status.ACTIVE)
+
+
 class Action(StrEnum):
     ACCEPT = "accept"  # a tutor takes the request
     END = "end"  # either side ends the live session

@@ -52,12 +52,6 @@ def line_at(started_at: datetime | None, message: "Message | Row | HeardMessage"
                           message.body, message.author_role)
 
 
-def line_of(session: TutoringSession, message: Message,
-            student_name: str | None = None) -> TranscriptLine:
-    """Return a message as a transcript line, headed `[hh:mm:ss] Name (Role)`."""
-    return line_at(session.started_at, message, student_name)
-
-
 @dataclass(frozen=True)
 class HeardMessage:
     """A message as its announcement's note carried it."""
@@ -116,4 +110,4 @@ def transcript(session: TutoringSession, student_name: str | None = None) -> lis
     messages = db.session.execute(
         db.select(Message).filter_by(session_id=session.id).order_by(Message.seq)
     ).scalars()
-    return [line_of(session, message, student_name) for message in messages]
+    return [line_at(session.started_at, message, student_name) for message in messages]

@@ -2,7 +2,6 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
 from ..domain.session_states import Status
 from ..extensions import db
@@ -44,8 +43,3 @@ def console_of(tutor: Account) -> Console:
     state = [str(e.session_id) for e in entries]
     state.append(f"{unfinished.id}:{unfinished.status}" if unfinished else "free")
     return Console(entries, unfinished, hashlib.sha256(",".join(state).encode()).hexdigest()[:16])
-
-
-def wait_minutes(entry: QueueEntry, now: datetime) -> int:
-    """Return how many whole minutes the request has waited."""
-    return max(int((now - entry.requested_at).total_seconds() // 60), 0)

@@ -14,12 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from flask import Response, current_app, stream_with_context
 
 from .. import live
-from ..domain.session_states import Status
+from ..domain.session_states import OPEN
 
 KEEP_ALIVE = ": still here\n\n"
 LIFETIME_SPREAD = 0.5  # streams last between half of LIVE_STREAM_SECONDS and all of it
-# States a page follows live; any other state is the last event of its stream.
-FOLLOWED = (Status.WAITING, Status.ACTIVE)
 
 
 class SessionFeed:
@@ -53,7 +51,8 @@ class SessionFeed:
 
     def is_last(self, answer: dict) -> bool:
         """Whether the page reloads after this answer: the session left the state it had."""
-        return answer["status"] != self.opened_as or answer["status"] not in FOLLOWED
+        # Pages follow open sessions live; any other state is the last event of its stream.
+        return answer["status"] != self.opened_as or answer["status"] not in OPEN
 
 
 def event(answer: dict) -> str:
@@ -83,8 +82,3 @@ def event_stream(channels: Iterable[str], news: Callable[[list[str] | None], dic
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     # A buffering proxy would hold every event back until the stream ends.
                     headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
-
-
-def stream_session(channels: Iterable[str], feed: SessionFeed) -> Response:
-    """Answer a live session page with a stream of the session's news."""
-    return event_stream(channels, feed.news, feed.is_last)

@@ -16,10 +16,11 @@ from flask_login import current_user
 from ..clock import utcnow
 from ..domain.barriers import barrier_name
 from ..domain.diagnosis import MASTERY, REASSESSMENT
+from ..domain.queue import wait_minutes
 from ..domain.session_length import length_minutes
 from ..domain.tutor_efficacy import efficacy
 from ..models import Account
-from ..queries.tutor_console import Console, console_of, tutor_afresh, wait_minutes
+from ..queries.tutor_console import Console, console_of, tutor_afresh
 from ..queries.tutor_efficacy import student_diagnoses, tutor_sessions
 from ..queries.tutoring import first_name
 from ..services.help_requests import QUEUE
@@ -74,7 +75,8 @@ def _queue_answer(console: Console, now: datetime) -> dict:
         "busy": console.unfinished is not None,
         "entries": [{"id": e.session_id, "first_name": e.first_name, "course": e.course,
                      "subject": e.subject, "topic": e.topic, "question": e.question,
-                     "wait_minutes": wait_minutes(e, now)} for e in console.entries],
+                     "wait_minutes": wait_minutes(e.requested_at, now)}
+                    for e in console.entries],
         "html": render_template("tutor/_queue.html", **_queue_context(console, now)),
     }
 
@@ -93,7 +95,7 @@ def queue_updates():
         if tutor.last_seen_at is None or now - tutor.last_seen_at >= presence_every:
             record_heartbeat(tutor, now)
         latest = console_of(tutor)
-        state = (latest.version, [wait_minutes(e, now) for e in latest.entries])
+        state = (latest.version, [wait_minutes(e.requested_at, now) for e in latest.entries])
         if state == shown.get("state"):
             return None
         shown["state"] = state

@@ -37,7 +37,7 @@ from ..services.tutor_sessions import end_session, report_session
 from ..services.tutoring_errors import Conflict, NotFound, TutoringError
 from .access import tutor_required
 from .live_json import news_json, posted_json, wants_json
-from .live_stream import SessionFeed, stream_session
+from .live_stream import SessionFeed, event_stream
 from .tutor import bp
 
 
@@ -83,7 +83,8 @@ def session_updates(session_id: int):
     def read(after: int, notes: list[str] | None) -> dict:
         return news_json(reader.news(after, notes))
 
-    return stream_session([session_channel(session_id)], SessionFeed(read, after))
+    feed = SessionFeed(read, after)
+    return event_stream([session_channel(session_id)], feed.news, feed.is_last)
 
 
 @bp.post("/sessions/<int:session_id>/messages")

@@ -3,7 +3,6 @@
 The routes are registered on the tutoring blueprint in views/tutoring.py.
 """
 
-import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -11,8 +10,8 @@ from flask import abort, current_app, g, jsonify, render_template, request
 
 from ..clock import utcnow
 from ..domain.ids import parse_id
-from ..domain.queue import usual_hours_label
-from ..domain.session_states import Status
+from ..domain.queue import estimate_minutes, queue_summary, usual_hours_label
+from ..domain.session_states import OPEN, Status
 from ..launch_context import renew
 from ..models import TutoringSession
 from ..queries.student_sessions import reread, student_session
@@ -24,7 +23,7 @@ from ..services.tutor_sessions import end_session, parse_rating, rate_session, r
 from ..services.tutoring_errors import NotFound, TutoringError
 from .access import launch_required
 from .live_json import news_json, posted_json, wants_json
-from .live_stream import SessionFeed, stream_session
+from .live_stream import SessionFeed, event_stream
 
 
 def own_session(session_id: int) -> TutoringSession:
@@ -41,32 +40,17 @@ def usual_hours_text(now: datetime) -> dict[int, str]:
             for subject_id, span in usual_hours_by_subject(now).items()}
 
 
-def queue_summary(place: int, estimate_minutes: int | None, tutors_online: int) -> str:
-    """Describe a waiting student's place, the likely wait and who is online."""
-    parts = [f"You are number {place} in the queue."]
-    if estimate_minutes is not None:
-        unit = "minute" if estimate_minutes == 1 else "minutes"
-        parts.append(f"The wait is likely about {estimate_minutes} {unit}.")
-    if tutors_online == 0:
-        parts.append("No tutor for this subject is online right now.")
-    else:
-        parts.append(f"{tutors_online} tutor{'s' if tutors_online > 1 else ''} for this subject"
-                     f" {'are' if tutors_online > 1 else 'is'} online.")
-    return " ".join(parts)
-
-
 def queue_view(session: TutoringSession, now: datetime) -> dict:
     """Return the waiting room's figures as the page and the live protocol show them."""
     spot = queue_place(session, now, current_app.config["TUTOR_ONLINE_SECONDS"])
-    minutes = (max(math.ceil(spot.estimate.total_seconds() / 60), 1)
-               if spot.estimate is not None else None)
+    minutes = estimate_minutes(spot.estimate)
     return {"place": spot.place, "estimate_minutes": minutes, "tutors_online": spot.tutors_online,
             "summary": queue_summary(spot.place, minutes, spot.tutors_online)}
 
 
 def renewed_launch_token(session: TutoringSession, now: datetime) -> str | None:
     """Return a fresh launch token while the request or chat is open (see launch_context.renew)."""
-    if session.status not in (Status.WAITING, Status.ACTIVE):
+    if session.status not in OPEN:
         return None
     config = current_app.config
     return renew(g.launch_token, g.launch, config["SECRET_KEY"], now,
@@ -139,7 +123,8 @@ def updates(session_id: int):
         channels.append(QUEUE)  # a request ahead leaving moves this one up
     token = renewed_launch_token(session, now)
     opening = {"launch_token": token} if token else None
-    return stream_session(channels, SessionFeed(read, after, opening))
+    feed = SessionFeed(read, after, opening)
+    return event_stream(channels, feed.news, feed.is_last)
 
 
 @launch_required("tutoring")
@@ -155,6 +140,8 @@ def send_message(session_id: int):
     except NotFound:
         abort(404)  # the same answer as a missing one: nobody learns which ids exist
     except TutoringError as error:
+        if wants_json():  # the script needs only the reason, not the session
+            return jsonify(error=error.message), error.status
         return refuse(own_session(session_id), error)
     if wants_json():
         return jsonify(posted_json(posted)), 201

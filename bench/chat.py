@@ -50,7 +50,6 @@ import math
 import os
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,6 +58,7 @@ from pathlib import Path
 from chat_load import DRAIN_SECONDS, SILENCE_MARGIN, ChatResult, run_chat
 from chat_pages import PageFailed, Seeded
 from cpu import machine_busy
+from loadgen import quantile
 from report import OTHER_LOAD_LIMIT, target_line
 from servers import free_port, serving, wait_ready
 from stacks import BIN, ROOT, flask, scratch_database, tool_env
@@ -144,13 +144,6 @@ def bench(args: argparse.Namespace, tmp: Path) -> ChatResult:
             if result.errors:
                 print(f"last lines of the server log:\n{app.log_tail()}", file=sys.stderr)
             return result
-
-
-def quantile(values: list[float], percent: int) -> float:
-    """Return a percentile (nan with fewer than two values)."""
-    if len(values) < 2:
-        return math.nan
-    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
 
 
 def print_figures(result: ChatResult, args: argparse.Namespace, busy_before: float) -> None:

@@ -93,6 +93,13 @@ def bare_launch(browser: Browser, initiation_url: str) -> None:
     _check_landing(_authorize_and_post(browser, login.headers["Location"]))
 
 
+def quantile(values: list[float], percent: int) -> float:
+    """Return a percentile (nan with fewer than two values)."""
+    if len(values) < 2:
+        return math.nan
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
 @dataclass
 class RunResult:
     """What one run at one concurrency measured."""
@@ -110,9 +117,7 @@ class RunResult:
 
     def percentile_ms(self, percent: int) -> float:
         """Return a latency percentile in milliseconds (nan with fewer than two launches)."""
-        if len(self.latencies) < 2:
-            return math.nan
-        return statistics.quantiles(self.latencies, n=100, method="inclusive")[percent - 1] * 1e3
+        return quantile(self.latencies, percent) * 1e3
 
 
 def run(

@@ -33,9 +33,6 @@ class Target:
     op: str
     goal: float
 
-    def passes(self, value: float) -> bool:
-        return GOALS[self.op](value, self.goal)
-
 
 TARGETS = [
     Target("launch_p50_c1_postgresql", 1, lambda r: r.percentile_ms(50), "ms", "<", 20),

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from .extensions import db
 from .live_listener import CHANNEL, Listener, listener_for
-from .sealing import TRANSCRIPTS, key_secret, secret_box
+from .sealing import TRANSCRIPTS, box
 
 T = TypeVar("T")
 # PostgreSQL refuses a notification payload of 8000 bytes or more; a longer note is left out.
@@ -82,19 +82,19 @@ def listener() -> Listener:
     if db.engine.dialect.name != "postgresql":
         return listener_for(None)
     url = db.engine.url.set(drivername="postgresql")
-    box = _notes_box()
+    cipher = _notes_box()
     return listener_for(url.render_as_string(hide_password=False),
-                        lambda sealed: _unseal(box, sealed))
+                        lambda sealed: _unseal(cipher, sealed))
 
 
 def _notes_box() -> Fernet:
-    return secret_box(key_secret(current_app.config), TRANSCRIPTS)
+    return box(current_app.config, TRANSCRIPTS)
 
 
-def _unseal(box: Fernet, sealed: str) -> str | None:
+def _unseal(cipher: Fernet, sealed: str) -> str | None:
     # A note that will not open (sealed under another key) only sends its readers to the
     # database.
     try:
-        return box.decrypt(sealed.encode()).decode()
+        return cipher.decrypt(sealed.encode()).decode()
     except InvalidToken:
         return None

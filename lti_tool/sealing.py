@@ -25,3 +25,8 @@ def secret_box(secret: str, purpose: str = TOOL_KEYS) -> Fernet:
         algorithm=hashes.SHA256(), length=32, salt=b"tool-key-encryption", info=purpose.encode()
     ).derive(secret.encode())
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def box(config, purpose: str = TOOL_KEYS) -> Fernet:
+    """Return the cipher that seals one purpose's data under the app's configured secret."""
+    return secret_box(key_secret(config), purpose)

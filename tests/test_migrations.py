@@ -1,7 +1,7 @@
 """The migrations build exactly the schema the models describe."""
 
 from flask_migrate import check, upgrade
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from lti_tool import create_app
 from lti_tool.extensions import db
@@ -61,3 +61,16 @@ def test_upgrading_seals_the_transcripts_already_stored(tmp_path):
         db.engine.dispose()
     assert "lost" not in stored
     assert read_back == "I feel lost in this class"
+
+
+def test_upgrading_adds_the_indexes_added_late_to_a_released_migration(tmp_path):
+    app = create_app("testing", app_settings(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+    with app.app_context():
+        upgrade(revision="0ef2010ab0ca")
+        with db.engine.begin() as conn:  # as upgraded before 3ff00bfccbf8 gained the index
+            conn.execute(text("DROP INDEX ix_diagnoses_tutor_id"))
+        upgrade()
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("diagnoses")}
+        check()
+        db.engine.dispose()
+    assert "ix_diagnoses_tutor_id" in indexes

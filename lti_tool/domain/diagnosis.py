@@ -92,8 +92,9 @@ def check_diagnosis(form: Mapping, *, topic_ids: set[int], asks_reassessment: bo
 
     topic_id = None
     topic = form.get("topic_id", "")
-    if parse_id(topic) in topic_ids:
-        topic_id = parse_id(topic)
+    chosen = parse_id(topic)
+    if chosen in topic_ids:
+        topic_id = chosen
     elif topic != NONE:
         errors["topic_id"] = "Choose the course topic the session was about, or none of them."
 

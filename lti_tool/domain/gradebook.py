@@ -56,7 +56,7 @@ def why_not_sent(case: ScoreCase) -> NotSent | None:
 
 def already_sent(score_given: int, sent_score: int | None) -> bool:
     """Return whether the gradebook already holds this value from us."""
-    return sent_score is not None and sent_score == score_given
+    return sent_score == score_given
 
 
 def next_timestamp(now: datetime, last_sent: datetime | None) -> datetime:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..clock import epoch_seconds
 from ..extensions import db
 from ..models import Platform, ServiceToken
-from ..sealing import key_secret, secret_box
+from ..sealing import box, key_secret
 from .errors import FetchFailed, FetchRefused, LmsRefused, LmsUnavailable, ScopeNotGranted
 from .http import Fetched, OutboundPolicy, fetch
 from .keys import signing_key
@@ -77,7 +77,7 @@ def access_token(
             cache.commit()
             return cached
         token, granted, lifetime = _request(platform, scopes, now, config)
-        row.access_token_encrypted = secret_box(key_secret(config)).encrypt(token.encode())
+        row.access_token_encrypted = box(config).encrypt(token.encode())
         row.granted_scopes = granted
         row.expires_at = now + timedelta(seconds=lifetime)
         cache.commit()
@@ -104,7 +104,7 @@ def _usable(row: ServiceToken, now: datetime, margin: timedelta, rejected: str |
         return None
     if row.expires_at - margin <= now:
         return None
-    token = secret_box(key_secret(config)).decrypt(row.access_token_encrypted).decode()
+    token = box(config).decrypt(row.access_token_encrypted).decode()
     return None if token == rejected else token
 
 

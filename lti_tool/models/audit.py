@@ -21,9 +21,8 @@ class TranscriptRead(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     reader_role: Mapped[str] = mapped_column(String(20))  # tutor | admin
-    # The tool's own account that read it (tutors, admins); LMS readers name their launch.
+    # The tool's own account that read it (tutors, admins).
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
-    launch_id: Mapped[str | None] = mapped_column(String(64))
     read_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     account: Mapped[Account | None] = relationship()

@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
 
-from ..sealing import TRANSCRIPTS, key_secret, secret_box
+from ..sealing import TRANSCRIPTS, box
 
 
 class SealedText(TypeDecorator):
@@ -26,4 +26,4 @@ class SealedText(TypeDecorator):
 
 
 def _box():
-    return secret_box(key_secret(current_app.config), TRANSCRIPTS)
+    return box(current_app.config, TRANSCRIPTS)

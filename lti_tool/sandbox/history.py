@@ -170,7 +170,8 @@ def seed_history(course: Course, students: dict[str, LmsUser], tutors: dict[str,
         session = _session(course, student, tutor, subjects[exchange.subject],
                            topics.get(exchange.topic), exchange, started, rng)
         _messages(session, student, tutor, exchange, rng)
-        barrier = RETURNING_LAST_BARRIER if index == returning_last else BARRIER_CYCLE[index % 6]
+        barrier = (RETURNING_LAST_BARRIER if index == returning_last
+                   else BARRIER_CYCLE[index % len(BARRIER_CYCLE)])
         last_diagnosis[student.id] = _diagnosis(session, barrier,
                                                 last_diagnosis.get(student.id), rng)
         if index == reported:

@@ -36,19 +36,22 @@ def list_reports() -> list[SessionReport]:
     ).scalars())
 
 
-def report_detail(report_id: int) -> ReportDetail:
-    """Return a report and its session's transcript, or raise ReportNotFound."""
+def _get_report(report_id: int) -> SessionReport:
     report = db.session.get(SessionReport, report_id)
     if report is None:
         raise ReportNotFound(f"no report with id {report_id}")
+    return report
+
+
+def report_detail(report_id: int) -> ReportDetail:
+    """Return a report and its session's transcript, or raise ReportNotFound."""
+    report = _get_report(report_id)
     return ReportDetail(report, transcript(report.session))
 
 
 def resolve_report(report_id: int, admin: Account, now: datetime) -> SessionReport:
     """Mark the report resolved by this admin; resolving it again changes nothing."""
-    report = db.session.get(SessionReport, report_id)
-    if report is None:
-        raise ReportNotFound(f"no report with id {report_id}")
+    report = _get_report(report_id)
     if report.resolved_at is None:
         report.resolved_at, report.resolved_by = now, admin.id
         db.session.commit()

@@ -47,13 +47,18 @@ def _named(name: str) -> Subject | None:
     ).scalar_one_or_none()
 
 
-def check_name(raw: str | None, *, renaming: Subject | None = None) -> str:
-    """Return the trimmed name, or raise SubjectError if it is empty, too long or taken."""
+def _well_formed(raw: str | None) -> str:
     name = " ".join((raw or "").split())
     if not name:
         raise SubjectError("Give the subject a name.")
     if len(name) > NAME_MAX:
         raise SubjectError(f"Subject names are limited to {NAME_MAX} characters.")
+    return name
+
+
+def check_name(raw: str | None, *, renaming: Subject | None = None) -> str:
+    """Return the trimmed name, or raise SubjectError if it is empty, too long or taken."""
+    name = _well_formed(raw)
     existing = _named(name)
     if existing is not None and existing is not renaming:
         retired = " (retired: restore it instead)" if existing.retired else ""
@@ -104,7 +109,8 @@ def load_catalog(path: Path) -> list[str]:
         name = " ".join(line.split())
         if not name or name.startswith("#") or _named(name) is not None:
             continue
-        db.session.add(Subject(name=check_name(name)))
+        # Already looked up above: only the form is left to check.
+        db.session.add(Subject(name=_well_formed(name)))
         db.session.flush()
         added.append(name)
     _commit_unique()

@@ -12,7 +12,7 @@ from sqlalchemy import or_
 from ..clock import epoch_seconds
 from ..extensions import db
 from ..models import Account
-from ..sealing import key_secret, secret_box
+from ..sealing import box
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +29,14 @@ class TwoFactorError(ValueError):
 def start_enrolment(config: dict, now: datetime) -> tuple[str, str]:
     """Return a new secret and the sealed copy the enrolment form sends back with the code."""
     secret = pyotp.random_base32()
-    sealed = secret_box(key_secret(config)).encrypt_at_time(secret.encode(), epoch_seconds(now))
+    sealed = box(config).encrypt_at_time(secret.encode(), epoch_seconds(now))
     return secret, sealed.decode()
 
 
 def unseal_enrolment(sealed: str, config: dict, now: datetime) -> str | None:
     """Return the secret sealed by start_enrolment, or None when altered or too old."""
     try:
-        secret = secret_box(key_secret(config)).decrypt_at_time(
+        secret = box(config).decrypt_at_time(
             sealed.encode(), ENROLMENT_SECONDS, epoch_seconds(now))
     except InvalidToken:
         return None
@@ -72,7 +72,7 @@ def confirm_enrolment(account: Account, secret: str, code: str, config: dict,
     step = _matching_step(secret, code, None, now)
     if step is None:
         return False
-    account.totp_secret_encrypted = secret_box(key_secret(config)).encrypt(secret.encode()).decode()
+    account.totp_secret_encrypted = box(config).encrypt(secret.encode()).decode()
     account.totp_last_step = step
     db.session.commit()
     log.info("account %s turned two-step sign-in on", account.id)
@@ -81,7 +81,7 @@ def confirm_enrolment(account: Account, secret: str, code: str, config: dict,
 
 def account_secret(account: Account, config: dict) -> str:
     """Return the account's TOTP secret, decrypted."""
-    return secret_box(key_secret(config)).decrypt(account.totp_secret_encrypted.encode()).decode()
+    return box(config).decrypt(account.totp_secret_encrypted.encode()).decode()
 
 
 def check_code(account: Account, code: str, config: dict, now: datetime) -> bool:

@@ -26,7 +26,6 @@ def upgrade():
         sa.Column("course_id", sa.Integer(), nullable=False),
         sa.Column("reader_role", sa.String(length=20), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=True),
-        sa.Column("launch_id", sa.String(length=64), nullable=True),
         sa.Column("read_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_transcript_reads_account_id_accounts")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from flask import current_app
 
-from lti_tool.sealing import TRANSCRIPTS, key_secret, secret_box
+from lti_tool.sealing import TRANSCRIPTS, box
 
 # revision identifiers, used by Alembic.
 revision = "9c3f1a6e4b27"
@@ -24,19 +24,19 @@ MESSAGES = sa.table("messages", sa.column("id", sa.Integer), sa.column("body", s
 def _rewrite(change) -> None:
     # The column stays text; only what it holds changes. Sealing needs the app's secret, which
     # `flask db upgrade` provides.
-    box = secret_box(key_secret(current_app.config), TRANSCRIPTS)
+    cipher = box(current_app.config, TRANSCRIPTS)
     connection = op.get_bind()
     rows = connection.execute(sa.select(MESSAGES.c.id, MESSAGES.c.body)).all()
     for message_id, body in rows:
         connection.execute(
             MESSAGES.update().where(MESSAGES.c.id == message_id)
-            .values(body=change(box, body.encode()).decode())
+            .values(body=change(cipher, body.encode()).decode())
         )
 
 
 def upgrade():
-    _rewrite(lambda box, body: box.encrypt(body))
+    _rewrite(lambda cipher, body: cipher.encrypt(body))
 
 
 def downgrade():
-    _rewrite(lambda box, body: box.decrypt(body))
+    _rewrite(lambda cipher, body: cipher.decrypt(body))

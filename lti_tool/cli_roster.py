@@ -7,7 +7,6 @@ from .clock import utcnow
 from .lms.errors import FetchRefused, LmsServiceError
 from .queries.roster import roster_courses
 from .services.roster import sync_roster
-from .services.roster_refresh import SYNC_ROSTER  # noqa: F401 (registers the worker's job)
 
 roster_cli = click.Group("roster", help="Course rosters from the LMS (Names and Roles).")
 

@@ -12,7 +12,7 @@ from lti_tool.extensions import db
 from lti_tool.lms.ags import TUTORING_TAG
 from lti_tool.lms.claims import AGS, SCOPE_NRPS, SCOPE_SCORE
 from lti_tool.lms.gateway import LmsGateway
-from lti_tool.models import Course, Job, Topic
+from lti_tool.models import Course, Job, Platform, Topic
 from lti_tool.services.jobs import run_due_jobs
 from lti_tool.services.topic_sync import (
     SYNC,
@@ -182,3 +182,10 @@ def test_a_read_the_lms_refuses_fails_the_job_and_keeps_the_topics(app, lms, cou
     assert not refresh_topics_if_stale(db.session.get(Course, course.id), NOW, app.config)
     run_due_jobs(job.due_at, app.config, "test-worker")
     assert sorted(topics()) == sorted([*DEMO_COLUMNS, "Vectors"])
+
+
+def test_a_registration_turned_off_is_not_asked_for_columns(app, lms, course):
+    db.session.get(Platform, course.platform_id).enabled = False
+    db.session.commit()
+    assert sync_topics_from_lineitems(course.id, NOW, app.config) == 0
+    assert lineitem_requests(lms) == [] and topics() == {}

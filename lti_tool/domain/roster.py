@@ -52,4 +52,14 @@ def age_in_words(then: datetime, now: datetime) -> str:
         if minutes >= size:
             count = minutes // size
             return f"{count} {unit}{'' if count == 1 else 's'} ago"
-    return "just now"
+
+
+def is_enrolled(status: str | None, removed_at: datetime | None) -> bool:
+    """Whether a member is in the course: active there (or never reported otherwise) and not
+    removed from the roster."""
+    return status in (None, "Active") and removed_at is None
+
+
+def sync_pending(queued: bool, synced: datetime | None, requested: datetime | None) -> bool:
+    """Whether a roster sync is on its way: just queued, or asked for since the last one."""
+    return queued or (requested is not None and (synced is None or requested > synced))

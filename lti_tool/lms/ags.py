@@ -5,17 +5,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from .claims import SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE
+from .claims import SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE
 from .errors import LmsRefused
 from .gateway import LmsGateway
 from .paging import PageTrail
 
 LINEITEM_CONTAINER = "application/vnd.ims.lis.v2.lineitemcontainer+json"
-LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
 SCORE = "application/vnd.ims.lis.v1.score+json"
 RESULT_CONTAINER = "application/vnd.ims.lis.v2.resultcontainer+json"
 # Tags the gradebook columns the tool creates for exit-ticket mastery.
 TUTORING_TAG = "tutoring-mastery"
+# What those columns' labels start with; the rest is the topic's name.
+COLUMN_LABEL = "Tutoring mastery: "
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,6 @@ class LineItem:
 
     url: str
     label: str
-    score_maximum: float
     resource_id: str | None
     tag: str | None
 
@@ -36,7 +36,6 @@ class Result:
     user_id: str
     score: float | None
     maximum: float | None
-    comment: str | None
 
 
 def sub_url(lineitem_url: str, service: str) -> str:
@@ -56,11 +55,9 @@ def parse_lineitem(raw: object) -> LineItem | None:
     """Read one line item; None without an id or a label."""
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         return None
-    maximum = raw.get("scoreMaximum")
     return LineItem(
         url=raw["id"],
         label=str(raw.get("label") or ""),
-        score_maximum=float(maximum) if isinstance(maximum, int | float) else 100.0,
         resource_id=str(raw["resourceId"]) if raw.get("resourceId") is not None else None,
         tag=raw.get("tag") if isinstance(raw.get("tag"), str) else None,
     )
@@ -86,23 +83,6 @@ def lineitems(gateway: LmsGateway, lineitems_url: str, tag: str | None = None) -
     for page in _list_pages(gateway, url, (SCOPE_LINEITEM_READONLY,), LINEITEM_CONTAINER):
         items.extend(i for i in map(parse_lineitem, page) if i is not None)
     return items
-
-
-def create_lineitem(gateway: LmsGateway, lineitems_url: str, label: str, resource_id: str,
-                    tag: str, score_maximum: int = 100) -> LineItem:
-    """Create a gradebook column and return it."""
-    response = gateway.post(
-        lineitems_url,
-        (SCOPE_LINEITEM,),
-        {"label": label, "scoreMaximum": score_maximum, "resourceId": resource_id, "tag": tag},
-        LINEITEM,
-        accept=LINEITEM,
-    )
-    item = parse_lineitem(response.json())
-    if item is None:
-        raise LmsRefused("the LMS did not return the line item it created",
-                         response.status_code)
-    return item
 
 
 def iso_timestamp(moment: datetime) -> str:
@@ -145,8 +125,6 @@ def results(gateway: LmsGateway, lineitem_url: str, user_id: str | None = None) 
     for page in _list_pages(gateway, url, (SCOPE_RESULT_READONLY,), RESULT_CONTAINER):
         for raw in page:
             if isinstance(raw, dict) and raw.get("userId") is not None:
-                comment = raw.get("comment")
                 found.append(Result(str(raw["userId"]), _number(raw.get("resultScore")),
-                                    _number(raw.get("resultMaximum")),
-                                    comment if isinstance(comment, str) else None))
+                                    _number(raw.get("resultMaximum"))))
     return found

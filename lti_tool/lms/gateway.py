@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..models import Platform
+from ..clock import utcnow
+from ..extensions import db
+from ..models import Course, Platform
 from .errors import FetchFailed, FetchRefused, LmsRefused, LmsUnavailable
 from .http import Fetched, OutboundPolicy, fetch
 from .retry import backoff_seconds, is_retryable, retry_after_seconds
@@ -30,6 +32,13 @@ class LmsGateway:
     clock: Callable[[], datetime]
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
+
+    @classmethod
+    def for_course(cls, course: Course, config: dict) -> "LmsGateway | None":
+        """Return a gateway to the course's LMS, or None when an admin turned its
+        registration off: the tool then stops calling that LMS."""
+        platform = db.session.get(Platform, course.platform_id)
+        return cls(platform, config, clock=utcnow) if platform.enabled else None
 
     def get(self, url: str, scopes: tuple[str, ...], accept: str) -> Fetched:
         """GET a service URL exactly as the LMS gave it."""

@@ -66,6 +66,10 @@ class Course(db.Model):
         """Title to show, falling back to the label."""
         return self.title or self.label or "Untitled course"
 
+    def grants(self, *scopes: str) -> bool:
+        """Whether the course's launches granted the tool any of these service scopes."""
+        return any(scope in (self.ags_scopes or []) for scope in scopes)
+
 
 class Membership(db.Model):
     """A user's roles in a course, as last seen in a launch or a roster sync."""

@@ -27,14 +27,6 @@ def tutoring_columns(course_id: int) -> list[Column]:
     return list(columns.values())
 
 
-def topics_by_column(course_id: int) -> tuple[list[Topic], list[Topic]]:
-    """Return the course's active topics with a gradebook column, and those without, by name."""
-    topics = db.session.execute(
-        db.select(Topic).filter_by(course_id=course_id, retired=False).order_by(Topic.name)
-    ).scalars().all()
-    return ([t for t in topics if t.lineitem_url], [t for t in topics if not t.lineitem_url])
-
-
 def student_results(course_id: int, student_id: int) -> list[LineItemResult]:
     """Return the student's gradebook results in the course as last read, by label."""
     return list(db.session.execute(

@@ -3,10 +3,9 @@
 import uuid
 from dataclasses import dataclass, field
 
+from ..lms.claims import DEPLOYMENT_ID
+from ..lms.deep_linking import DATA_CLAIM
 from .registration import PlatformError
-
-DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
-LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
 @dataclass(frozen=True)
@@ -26,9 +25,9 @@ def check_response(claims: dict, issuer: str, client_id: str, deployment_id: str
     audiences = audience if isinstance(audience, list) else [audience]
     if claims.get("iss") != client_id or issuer not in audiences:
         raise PlatformError("deep-linking response refused: wrong iss or aud")
-    if claims.get(LTI + "deployment_id") != deployment_id:
+    if claims.get(DEPLOYMENT_ID) != deployment_id:
         raise PlatformError("deep-linking response refused: wrong deployment_id")
-    if claims.get(DL + "data") != data:
+    if claims.get(DATA_CLAIM) != data:
         raise PlatformError("deep-linking response refused: data was not echoed")
 
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import jwt
 
+from ..lms.ags import COLUMN_LABEL, TUTORING_TAG
 from ..lms.claims import (
     SCOPE_LINEITEM,
     SCOPE_LINEITEM_READONLY,
@@ -55,10 +56,10 @@ class PlatformServices:
         item_id = self.lineitem_url(slug)
         self.gradebook.lineitems[item_id] = {
             "id": item_id,
-            "label": f"Tutoring mastery: {topic}",
+            "label": COLUMN_LABEL + topic,
             "scoreMaximum": 100,
             "resourceId": slug,
-            "tag": "tutoring-mastery",
+            "tag": TUTORING_TAG,
         }
 
     def issue_token(self, form: dict) -> dict:

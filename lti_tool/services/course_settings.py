@@ -7,7 +7,7 @@ from datetime import datetime
 from ..extensions import db
 from ..lms.claims import SCOPE_SCORE
 from ..models import Course, Topic
-from ..queries.gradebook import topics_by_column
+from ..queries.tutoring import course_topics
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +25,10 @@ class GradebookSettings:
 def gradebook_settings(course: Course) -> GradebookSettings:
     """Return the course's gradebook switch, whether the LMS lets us send scores, and which
     topics have a column."""
-    with_column, without_column = topics_by_column(course.id)
-    return GradebookSettings(course.sends_mastery_scores, SCOPE_SCORE in (course.ags_scopes or []),
-                             with_column, without_column)
+    topics = course_topics(course.id)
+    return GradebookSettings(course.sends_mastery_scores, course.grants(SCOPE_SCORE),
+                             [t for t in topics if t.lineitem_url],
+                             [t for t in topics if not t.lineitem_url])
 
 
 def set_mastery_scores(course_id: int, on: bool, now: datetime, *,

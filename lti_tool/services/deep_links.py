@@ -7,7 +7,7 @@ from datetime import datetime
 from ..domain.ids import parse_id
 from ..extensions import db
 from ..launch_context import LaunchContext
-from ..lms.ags import TUTORING_TAG
+from ..lms.ags import COLUMN_LABEL, TUTORING_TAG
 from ..lms.claims import SCOPE_LINEITEM
 from ..lms.deep_linking import GradebookColumn, TutoringLink, deep_linking_response
 from ..lms.keys import signing_key
@@ -37,12 +37,12 @@ class TopicChoice:
 
 def can_add_columns(course: Course) -> bool:
     """Whether the course's launches let the tool have the LMS create gradebook columns."""
-    return SCOPE_LINEITEM in (course.ags_scopes or [])
+    return course.grants(SCOPE_LINEITEM)
 
 
 def topic_link(topic: Topic, gradebook_column: bool) -> TutoringLink:
     """Return the link that opens tutoring on this topic, with its mastery column if asked."""
-    column = GradebookColumn(f"Tutoring mastery: {topic.name}", str(topic.id),
+    column = GradebookColumn(COLUMN_LABEL + topic.name, str(topic.id),
                              TUTORING_TAG) if gradebook_column else None
     return TutoringLink(f"Tutoring: {topic.name}", {TOPIC_PARAMETER: str(topic.id)}, column)
 

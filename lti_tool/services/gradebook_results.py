@@ -12,7 +12,7 @@ from ..lms import ags
 from ..lms.claims import SCOPE_RESULT_READONLY
 from ..lms.errors import LmsRefused, ScopeNotGranted
 from ..lms.gateway import LmsGateway
-from ..models import Course, DomainEvent, LineItemResult, LmsUser, Platform
+from ..models import Course, DomainEvent, LineItemResult, LmsUser
 from ..models.rows import get_or_insert
 from ..queries.gradebook import Column, tutoring_columns
 from .events import consumer
@@ -24,14 +24,13 @@ def read_results(course_id: int, student_id: int, config: dict, now: datetime) -
     """Store the student's current results on the course's tutoring columns, dropping the
     ones the LMS no longer has; return how many were stored. An unavailable LMS raises."""
     course = db.session.get(Course, course_id)
-    if course is None or SCOPE_RESULT_READONLY not in (course.ags_scopes or []):
+    if course is None or not course.grants(SCOPE_RESULT_READONLY):
         return 0
-    platform = db.session.get(Platform, course.platform_id)
+    gateway = LmsGateway.for_course(course, config)
     columns = tutoring_columns(course.id)
-    if not columns or not platform.enabled:
+    if not columns or gateway is None:
         return 0
     student = db.session.get(LmsUser, student_id)
-    gateway = LmsGateway(platform, config, clock=utcnow)
     stored = 0
     for column in columns:
         try:

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import load_only
 
+from ..domain.roster import is_enrolled
 from ..extensions import db
 from ..launch_context import LaunchContext, read
 from ..models import Course, Deployment, LmsUser, Membership, Platform
@@ -67,5 +68,5 @@ def open_launch(token: str | None, secret_key: str, now: datetime) -> OpenLaunch
         user=user,
         course=course,
         enabled=platform.enabled and deployment.status == "approved",
-        enrolled=course is None or (status in (None, "Active") and removed_at is None),
+        enrolled=course is None or is_enrolled(status, removed_at),
     )

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..clock import epoch_seconds
-from ..domain.ids import parse_id
 from ..domain.roles import Audience, Destination, audience_for
 from ..extensions import db
 from ..launch_context import LaunchContext, issue, new_launch_id
@@ -16,6 +15,7 @@ from ..lms.limits import MAX_ID_LENGTH, bounded_id, bounded_url, origin
 from ..lms.login import LoginRedirect, begin_login
 from ..models import Course, LmsUser, Membership, Platform, ResourceLink, Topic
 from ..models.rows import get_or_insert
+from .topics import topic_for_link
 
 log = logging.getLogger(__name__)
 TIMEZONE_WIDTH = 64
@@ -146,16 +146,9 @@ def _record(validated: ValidatedLaunch, audience: Audience, now: datetime) -> La
 
 
 def _linked_topic(course: Course, value: object) -> Topic | None:
-    # Only a live topic of this very course: a link copied into another course finds none.
-    topic_id = parse_id(value)
-    if topic_id is None:
-        return None
-    topic = db.session.get(Topic, topic_id)
-    if topic is not None and topic.merged_into_id is not None:
-        topic = db.session.get(Topic, topic.merged_into_id)  # the link's topic carries on there
-    if topic is None or topic.course_id != course.id or topic.retired:
-        return None
-    return topic
+    # Only a live topic: a retired one no longer takes sessions.
+    topic = topic_for_link(course, value)
+    return topic if topic is not None and not topic.retired else None
 
 
 def _learn_topic_column(topic: Topic | None, lineitem_url: str | None) -> None:

@@ -13,11 +13,12 @@ from flask import current_app
 from ..clock import utcnow
 from ..domain.gradebook import ScoreCase, already_sent, next_timestamp, why_not_sent
 from ..domain.roles import audience_for
+from ..domain.roster import is_enrolled
 from ..extensions import db
 from ..lms import ags
 from ..lms.claims import SCOPE_SCORE
 from ..lms.gateway import LmsGateway
-from ..models import Course, Diagnosis, DomainEvent, LmsUser, MasteryScore, Membership, Platform
+from ..models import Course, Diagnosis, DomainEvent, LmsUser, MasteryScore, Membership
 from ..models.rows import get_or_insert
 from .events import consumer
 from .jobs import enqueue, handler
@@ -38,9 +39,9 @@ def score_case(diagnosis: Diagnosis, course: Course) -> ScoreCase:
         course_sends=course.sends_mastery_scores,
         has_column=bool(diagnosis.topic and diagnosis.topic.lineitem_url),
         exit_ticket=diagnosis.exit_ticket,
-        score_scope=SCOPE_SCORE in (course.ags_scopes or []),
-        member_active=bool(membership and membership.status == "Active"
-                           and membership.removed_at is None),
+        score_scope=course.grants(SCOPE_SCORE),
+        member_active=bool(membership and is_enrolled(membership.status,
+                                                      membership.removed_at)),
         learner=audience.learner,
         staff=audience.staff,
         test_user=bool(session.is_test_user or audience.test_user
@@ -96,8 +97,8 @@ def send_score(score_id: int, config: dict, now: datetime) -> bool:
     if row is None:
         return False
     course = db.session.get(Course, row.course_id)
-    platform = db.session.get(Platform, course.platform_id)
-    if not course.sends_mastery_scores or not platform.enabled:
+    gateway = LmsGateway.for_course(course, config)
+    if not course.sends_mastery_scores or gateway is None:
         log.info("score %s not sent: the course stopped sending scores or its LMS is off", row.id)
         return False
     if already_sent(row.score_given, row.sent_score):
@@ -105,7 +106,6 @@ def send_score(score_id: int, config: dict, now: datetime) -> bool:
         return False
     student = db.session.get(LmsUser, row.student_id)
     timestamp = next_timestamp(now, row.sent_timestamp)
-    gateway = LmsGateway(platform, config, clock=utcnow)
     ags.post_score(gateway, row.lineitem_url, student.sub, row.score_given, row.score_maximum,
                    timestamp)
     row.sent_timestamp, row.sent_score, row.sent_at = timestamp, row.score_given, now

@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
 from ..domain.roles import audience_for
 from ..extensions import db
 from ..lms.errors import FetchRefused, LmsRefused, LmsServiceError, ServiceNotOffered
 from ..lms.gateway import LmsGateway
 from ..lms.limits import MAX_ID_LENGTH, bounded_url
 from ..lms.nrps import Member, MemberPage, first_page_url, member_pages
-from ..models import Course, LmsUser, Membership, Platform
+from ..models import Course, LmsUser, Membership
 from ..models.rows import get_or_insert
 
 log = logging.getLogger(__name__)
@@ -49,10 +48,10 @@ def sync_roster(course_id: int, now: datetime, config: dict,
         raise LookupError(f"no course {course_id}")
     if not course.nrps_url:
         raise ServiceNotOffered("this course's launches carried no Names and Roles endpoint")
-    platform = db.session.get(Platform, course.platform_id)
-    if not platform.enabled:
+    live = LmsGateway.for_course(course, config)
+    if live is None:
         raise LmsRefused("this LMS registration is turned off in the tool")
-    gateway = gateway or LmsGateway(platform, config, clock=utcnow)
+    gateway = gateway or live
     resumed = bool(course.roster_next_url and course.roster_sync_started_at
                    and now - course.roster_sync_started_at < RESUME_WITHIN)
     if resumed:

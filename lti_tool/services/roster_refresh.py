@@ -9,6 +9,7 @@ from sqlalchemy import or_, update
 from ..clock import epoch_seconds, utcnow
 from ..extensions import db
 from ..lms.errors import ServiceNotOffered
+from ..lms.gateway import LmsGateway
 from ..models import Course, Platform
 from .jobs import enqueue, handler
 from .roster import sync_roster
@@ -28,10 +29,11 @@ def run_roster_sync(payload: dict) -> None:
     requested = datetime.fromisoformat(payload["requested_at"])
     if course.roster_synced_at is not None and course.roster_synced_at >= requested:
         return  # another job or the CLI did it meanwhile
-    if not db.session.get(Platform, course.platform_id).enabled:
+    gateway = LmsGateway.for_course(course, current_app.config)
+    if gateway is None:
         return  # an admin turned the registration off: the tool stops calling that LMS
     try:
-        sync_roster(course.id, utcnow(), current_app.config)
+        sync_roster(course.id, utcnow(), current_app.config, gateway=gateway)
     except ServiceNotOffered:
         log.info("roster sync skipped: course=%s offers no Names and Roles", course.id)
 

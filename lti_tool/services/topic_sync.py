@@ -10,36 +10,32 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from ..clock import epoch_seconds, utcnow
-from ..domain.ids import parse_id
 from ..extensions import db
 from ..lms import ags
 from ..lms.claims import SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY
 from ..lms.gateway import LmsGateway
 from ..lms.limits import bounded_url, same_origin
-from ..models import Course, Job, Platform, Topic
+from ..models import Course, Job, Topic
 from ..models.rows import get_or_insert
 from .jobs import enqueue, handler
-from .topics import NAME_MAX, topic_named
+from .topics import NAME_MAX, topic_for_link, topic_named
 
 log = logging.getLogger(__name__)
 
 SYNC = "topics.sync"
-# The label the tool gives its columns; a column's topic is named without it.
-COLUMN_LABEL = "Tutoring mastery: "
 
 
 def reads_lineitems(course: Course) -> bool:
     """Whether the course's launches let the tool list its line items."""
-    scopes = course.ags_scopes or []
-    return bool(course.ags_lineitems_url) and (
-        SCOPE_LINEITEM in scopes or SCOPE_LINEITEM_READONLY in scopes)
+    return bool(course.ags_lineitems_url) and course.grants(SCOPE_LINEITEM,
+                                                            SCOPE_LINEITEM_READONLY)
 
 
 def topic_name_of(label: str) -> str:
     """Return the topic a column stands for: its label without the tool's prefix."""
     name = " ".join(label.split())
-    if name.lower().startswith(COLUMN_LABEL.lower()):
-        name = name[len(COLUMN_LABEL):].strip()
+    if name.lower().startswith(ags.COLUMN_LABEL.lower()):
+        name = name[len(ags.COLUMN_LABEL):].strip()
     return name[:NAME_MAX].strip()
 
 
@@ -49,8 +45,11 @@ def sync_topics_from_lineitems(course_id: int, now: datetime, config: dict,
     course = db.session.get(Course, course_id)
     if course is None or not reads_lineitems(course):
         return 0
-    if gateway is None:
-        gateway = LmsGateway(db.session.get(Platform, course.platform_id), config, clock=utcnow)
+    live = LmsGateway.for_course(course, config)
+    if live is None:
+        log.info("topics not synced: course=%s its LMS is turned off in the tool", course.id)
+        return 0
+    gateway = gateway or live
     items = ags.lineitems(gateway, course.ags_lineitems_url, tag=ags.TUTORING_TAG)
     # Some LMSs ignore the tag filter: the tag itself decides. Scores and results go to a
     # column's URL with our token, so only columns on the course's own service origin count.
@@ -69,7 +68,9 @@ def _apply(course: Course, item: ags.LineItem, now: datetime) -> bool:
     ).scalars().first()
     if owner is not None:
         return False  # already known, perhaps renamed or retired since: leave it be
-    topic = _placed_topic(course, item.resource_id)
+    # A column placed with Deep Linking names its topic's id; a merged topic's column
+    # belongs to the topic it was merged into.
+    topic = topic_for_link(course, item.resource_id)
     if topic is None:
         name = topic_name_of(item.label)
         if not name:
@@ -82,16 +83,6 @@ def _apply(course: Course, item: ags.LineItem, now: datetime) -> bool:
     topic.lineitem_url = item.url
     db.session.flush()
     return True
-
-
-def _placed_topic(course: Course, resource_id: str | None) -> Topic | None:
-    # A column placed with Deep Linking names its topic's id; a merged topic's column
-    # belongs to the topic it was merged into.
-    topic_id = parse_id(resource_id)
-    topic = db.session.get(Topic, topic_id) if topic_id is not None else None
-    if topic is not None and topic.merged_into_id is not None:
-        topic = db.session.get(Topic, topic.merged_into_id)  # merging keeps chains one deep
-    return topic if topic is not None and topic.course_id == course.id else None
 
 
 def refresh_topics_if_stale(course: Course, now: datetime, config: dict) -> bool:

@@ -6,13 +6,13 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.ids import parse_id
 from ..extensions import db
 from ..models import Course, Diagnosis, MasteryScore, Subject, Topic, TutoringSession
 
 log = logging.getLogger(__name__)
 
 NAME_MAX = 200
-SOURCES = ("placement", "lineitem", "instructor")
 
 
 class TopicError(Exception):
@@ -79,6 +79,17 @@ def course_topic(course: Course, topic_id: int | None) -> Topic:
     if topic is None or topic.course_id != course.id:
         raise TopicNotFound("That topic is not one of this course's topics.")
     return topic
+
+
+def topic_for_link(course: Course, raw_id: object) -> Topic | None:
+    """Return the topic of this course a placed link or column names by id, following a
+    merge to the topic that carries on; None when it names no topic of this course."""
+    # A link or column copied into another course finds none.
+    topic_id = parse_id(raw_id)
+    topic = db.session.get(Topic, topic_id) if topic_id is not None else None
+    if topic is not None and topic.merged_into_id is not None:
+        topic = db.session.get(Topic, topic.merged_into_id)  # merging keeps chains one deep
+    return topic if topic is not None and topic.course_id == course.id else None
 
 
 def add_topic(course: Course, raw_name: str | None, subject_id: int | None, now: datetime,

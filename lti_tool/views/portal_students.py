@@ -3,7 +3,7 @@
 from flask import current_app, g, render_template
 
 from ..clock import utcnow
-from ..domain.roster import age_in_words
+from ..domain.roster import age_in_words, sync_pending
 from ..queries.roster import course_roster
 from ..services.roster_refresh import refresh_roster_if_stale
 from .access import launch_required
@@ -16,7 +16,7 @@ def students():
     now = utcnow()
     queued = refresh_roster_if_stale(g.course, now, current_app.config)
     course = g.course
-    synced, requested = course.roster_synced_at, course.roster_requested_at
+    synced = course.roster_synced_at
     members = course_roster(course.id)
     return render_template(
         "portal/students.html",
@@ -26,5 +26,5 @@ def students():
         offered=bool(course.nrps_url),
         age=age_in_words(synced, now) if synced else None,
         failed=bool(course.roster_error),
-        requested=queued or (requested is not None and (synced is None or requested > synced)),
+        requested=sync_pending(queued, synced, course.roster_requested_at),
     )

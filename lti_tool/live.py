@@ -74,7 +74,7 @@ def follow(channels: Iterable[str], check: Callable[[list[str] | None], T | None
             wake_at = min(deadline, quiet_since + heartbeat)
             watch.wait(seen, max(min(wake_at - now, recheck), 0))
             latest = watch.snapshot()
-            seen, notes = latest, watch.notes(seen, latest)
+            seen, notes = latest, open_notes(watch.notes(seen, latest))
 
 
 def listener() -> Listener:
@@ -82,19 +82,22 @@ def listener() -> Listener:
     if db.engine.dialect.name != "postgresql":
         return listener_for(None)
     url = db.engine.url.set(drivername="postgresql")
-    cipher = _notes_box()
-    return listener_for(url.render_as_string(hide_password=False),
-                        lambda sealed: _unseal(cipher, sealed))
+    return listener_for(url.render_as_string(hide_password=False))
 
 
 def _notes_box() -> Fernet:
     return box(current_app.config, TRANSCRIPTS)
 
 
-def _unseal(cipher: Fernet, sealed: str) -> str | None:
-    # A note that will not open (sealed under another key) only sends its readers to the
-    # database.
+def open_notes(notes: list[str] | None) -> list[str] | None:
+    """Return sealed notes (Watch.notes) opened, or None when there are none or one won't open."""
+    # Opened by the stream that uses them, not by the listener: one thread per process feeds
+    # every stream, and cryptography hands the interpreter lock back and forth. A note that
+    # will not open (sealed under another key) only sends its reader to the database.
+    if notes is None:
+        return None
+    cipher = _notes_box()
     try:
-        return cipher.decrypt(sealed.encode()).decode()
+        return [cipher.decrypt(note.encode()).decode() for note in notes]
     except InvalidToken:
         return None

@@ -9,7 +9,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,7 @@ class Watch:
 class Listener:
     """Hold one LISTEN connection per process (none on SQLite) and bump watched channels."""
 
-    def __init__(self, conninfo: str | None,
-                 unseal: Callable[[str], str | None] = lambda note: note) -> None:
+    def __init__(self, conninfo: str | None) -> None:
         self.pid = os.getpid()
         self.lock = threading.Lock()
         # Only channels someone watches are counted, so memory follows the number of waiters.
@@ -69,7 +68,6 @@ class Listener:
         self._notes: dict[str, deque[tuple[int, str | None]]] = {}
         self._watches: dict[str, set[Watch]] = {}
         self._conninfo = conninfo
-        self._unseal = unseal  # notes travel sealed (live.announce); None when one won't open
         if conninfo is not None:
             threading.Thread(target=self._run, name="live-listener", daemon=True).start()
 
@@ -136,8 +134,8 @@ class Listener:
                         watched = list(self.generations)
                     self.bump(watched)
                     for notification in conn.notifies():
-                        channel, _, sealed = notification.payload.partition("\n")
-                        self.bump([channel], self._unseal(sealed) if sealed else None)
+                        channel, _, note = notification.payload.partition("\n")
+                        self.bump([channel], note or None)
             # Any error, not only a database one: if this thread died, every live page would
             # fall back to the slow safety poll until the process restarts.
             except Exception as error:
@@ -155,12 +153,11 @@ _listeners: dict[str | None, Listener] = {}
 _listeners_lock = threading.Lock()
 
 
-def listener_for(conninfo: str | None,
-                 unseal: Callable[[str], str | None] = lambda note: note) -> Listener:
+def listener_for(conninfo: str | None) -> Listener:
     """Return this process's listener for a database, starting it on first use and after a fork."""
     with _listeners_lock:
         listener = _listeners.get(conninfo)
         # A forked worker inherits the object but not the thread that fed it.
         if listener is None or listener.pid != os.getpid():
-            listener = _listeners[conninfo] = Listener(conninfo, unseal)
+            listener = _listeners[conninfo] = Listener(conninfo)
         return listener

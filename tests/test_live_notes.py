@@ -80,7 +80,7 @@ def test_a_stored_message_is_announced_with_its_note(app, chat):
         seen = watch.snapshot()
         posted = say(chat, "hello over the wire")
         assert watch.wait(seen, WAIT)
-        [note] = watch.notes(seen, watch.snapshot())
+        [note] = live.open_notes(watch.notes(seen, watch.snapshot()))
     assert note == message_note(1, "student", "Ava", "hello over the wire",
                                 posted.message.sent_at)
 

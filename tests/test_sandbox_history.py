@@ -22,7 +22,7 @@ from lti_tool.models import (
     Topic,
     TutoringSession,
 )
-from lti_tool.queries.tutoring import student_panel, tutor_queue
+from lti_tool.queries.tutoring import latest_diagnosis_before, student_panel, tutor_queue
 from lti_tool.services.help_requests import HelpRequest, request_help
 from lti_tool.services.sandbox import set_up_sandbox
 from tests.admin_session import sign_in
@@ -106,6 +106,14 @@ def test_history_covers_every_barrier_rating_and_diagnosis_value(demo):
     assert all(s.status == "ended" and s.ended_at <= NOW for s in sessions)
     assert min(s.started_at for s in sessions) >= NOW - timedelta(days=29)
     assert {s.rating for s in sessions} >= {None, 4, 5}
+
+
+def test_every_seeded_follow_up_is_the_plan_a_live_session_would_follow_up(demo):
+    diagnoses = db.session.execute(db.select(Diagnosis)).scalars().all()
+    for diagnosis in diagnoses:
+        if diagnosis.reassessed_diagnosis_id is not None:
+            previous = latest_diagnosis_before(diagnosis.session)
+            assert diagnosis.reassessed_diagnosis_id == previous.id
 
 
 def history_is_in_the_past_and_nobody_is_in_two_sessions_at_once(now) -> None:

@@ -29,9 +29,9 @@ class StudentDiagnosis:
 
     id: int
     student_id: int
+    subject_id: int
     tutor_id: int
     session_at: datetime  # when its session started: orders the student's sessions
-    recorded_at: datetime  # orders the plans: a next session reassesses the latest recorded
     barrier: str
     exit_ticket: int | None = None
     reassessed_diagnosis_id: int | None = None  # the earlier plan this one reassessed
@@ -58,6 +58,18 @@ def _average(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
+def _in_order(diagnoses: Iterable[StudentDiagnosis]) -> list[list[StudentDiagnosis]]:
+    """Group the diagnoses by student and subject, each group by when its session started.
+
+    A session follows up the plan of the student's latest earlier session in the same
+    subject (queries.tutoring.latest_diagnosis_before), so only neighbours in a group are
+    a plan and its follow-up."""
+    groups: dict[tuple[int, int], list[StudentDiagnosis]] = {}
+    for d in diagnoses:
+        groups.setdefault((d.student_id, d.subject_id), []).append(d)
+    return [sorted(group, key=lambda d: (d.session_at, d.id)) for group in groups.values()]
+
+
 def reassessments_of(tutor_id: int, diagnoses: Iterable[StudentDiagnosis]) -> dict[str, int]:
     """Count the later diagnoses that reassessed one of the tutor's plans, by answer."""
     diagnoses = list(diagnoses)
@@ -71,32 +83,19 @@ def reassessments_of(tutor_id: int, diagnoses: Iterable[StudentDiagnosis]) -> di
 
 def awaiting_reassessment(tutor_id: int, diagnoses: Iterable[StudentDiagnosis]) -> int:
     """Count the tutor's plans that the student's next session is still due to reassess."""
-    latest: dict[int, StudentDiagnosis] = {}
-    reassessed = set()
-    for d in diagnoses:
-        reassessed.add(d.reassessed_diagnosis_id)
-        last = latest.get(d.student_id)
-        if last is None or (d.recorded_at, d.id) > (last.recorded_at, last.id):
-            latest[d.student_id] = d
-    # Only a student's latest plan is reassessed next; an earlier unreassessed one never will.
-    return sum(1 for d in latest.values() if d.tutor_id == tutor_id
-               and reassessment_due(d.barrier) and d.id not in reassessed)
+    # Only the latest plan in a subject is followed up; an earlier unreassessed one never will.
+    return sum(1 for group in _in_order(diagnoses)
+               if group[-1].tutor_id == tutor_id and reassessment_due(group[-1].barrier))
 
 
 def exit_ticket_changes(tutor_id: int, diagnoses: Iterable[StudentDiagnosis]) -> list[int]:
     """Return how many points each student's exit ticket moved from a session the tutor
-    diagnosed to the student's next diagnosed session, where both sessions gave one."""
-    by_student: dict[int, list[StudentDiagnosis]] = {}
-    for d in diagnoses:
-        by_student.setdefault(d.student_id, []).append(d)
-    changes = []
-    for sessions in by_student.values():
-        sessions.sort(key=lambda d: (d.session_at, d.id))
-        for earlier, later in zip(sessions, sessions[1:], strict=False):
-            if (earlier.tutor_id == tutor_id and earlier.exit_ticket is not None
-                    and later.exit_ticket is not None):
-                changes.append(later.exit_ticket - earlier.exit_ticket)
-    return changes
+    diagnosed to the student's next diagnosed session in that subject, where both gave one."""
+    return [later.exit_ticket - earlier.exit_ticket
+            for group in _in_order(diagnoses)
+            for earlier, later in zip(group, group[1:], strict=False)
+            if earlier.tutor_id == tutor_id and earlier.exit_ticket is not None
+            and later.exit_ticket is not None]
 
 
 def efficacy(tutor_id: int, outcomes: Iterable[SessionOutcome],

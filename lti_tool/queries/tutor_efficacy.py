@@ -55,10 +55,11 @@ def student_diagnoses(tutor_id: int) -> list[StudentDiagnosis]:
         .where(Diagnosis.tutor_id == tutor_id)
     )
     rows = db.session.execute(
-        db.select(Diagnosis.id, TutoringSession.student_id, Diagnosis.tutor_id,
+        db.select(Diagnosis.id, TutoringSession.student_id, TutoringSession.subject_id,
+                  Diagnosis.tutor_id,
                   db.func.coalesce(TutoringSession.started_at, TutoringSession.requested_at)
                   .label("session_at"),
-                  Diagnosis.recorded_at, Diagnosis.barrier, Diagnosis.exit_ticket,
+                  Diagnosis.barrier, Diagnosis.exit_ticket,
                   Diagnosis.reassessed_diagnosis_id, Diagnosis.reassessment)
         .join(TutoringSession, TutoringSession.id == Diagnosis.session_id)
         .where(TutoringSession.student_id.in_(students))

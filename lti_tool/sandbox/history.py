@@ -164,7 +164,8 @@ def seed_history(course: Course, students: dict[str, LmsUser], tutors: dict[str,
     plan.sort(key=lambda item: item[0])  # oldest first, so each diagnosis sees the last one
     returning_last = max(i for i, item in enumerate(plan) if item[1].sub == RETURNING)
     reported = max(i for i, item in enumerate(plan) if item[1].sub != RETURNING)
-    last_diagnosis: dict[int, Diagnosis] = {}
+    # A session follows up the student's last plan in the same subject.
+    last_diagnosis: dict[tuple[int, str], Diagnosis] = {}
     for index, (started, student, exchange) in enumerate(plan):
         tutor = tutors[exchange.subject]
         session = _session(course, student, tutor, subjects[exchange.subject],
@@ -172,8 +173,8 @@ def seed_history(course: Course, students: dict[str, LmsUser], tutors: dict[str,
         _messages(session, student, tutor, exchange, rng)
         barrier = (RETURNING_LAST_BARRIER if index == returning_last
                    else BARRIER_CYCLE[index % len(BARRIER_CYCLE)])
-        last_diagnosis[student.id] = _diagnosis(session, barrier,
-                                                last_diagnosis.get(student.id), rng)
+        followed = (student.id, exchange.subject)
+        last_diagnosis[followed] = _diagnosis(session, barrier, last_diagnosis.get(followed), rng)
         if index == reported:
             db.session.add(SessionReport(
                 session_id=session.id, reporter_role="student",

@@ -14,6 +14,7 @@ from lti_tool.domain.tutor_efficacy import (
 
 START = datetime(2025, 3, 10, 14, 0)
 ME, OTHER = 1, 2
+ALGEBRA, STATISTICS = 5, 6
 
 
 def ended(minutes: float = 30, **fields) -> SessionOutcome:
@@ -21,12 +22,11 @@ def ended(minutes: float = 30, **fields) -> SessionOutcome:
 
 
 def diagnosed(diagnosis_id: int, tutor_id: int = ME, day: int = 0, student_id: int = 10,
-              barrier: str = "practice", recorded_at: datetime | None = None,
+              barrier: str = "practice", subject_id: int = ALGEBRA,
               **fields) -> StudentDiagnosis:
-    """A diagnosis of a session `day` days after START, by default recorded an hour later."""
-    at = START + timedelta(days=day)
-    return StudentDiagnosis(diagnosis_id, student_id, tutor_id, at,
-                            recorded_at or at + timedelta(hours=1), barrier, **fields)
+    """A diagnosis of a session that started `day` days after START."""
+    return StudentDiagnosis(diagnosis_id, student_id, subject_id, tutor_id,
+                            START + timedelta(days=day), barrier, **fields)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_reassessments_count_later_diagnoses_of_the_tutors_plans_not_the_tutors_
     assert figures.reassessments == {"improved": 1, "not_improved": 1, "not_assessed": 0}
 
 
-def test_only_the_students_latest_plan_with_a_barrier_awaits_reassessment():
+def test_only_the_students_latest_plan_in_a_subject_with_a_barrier_awaits_reassessment():
     figures = efficacy(ME, [], [
         diagnosed(1, student_id=10),  # reassessed by 2
         diagnosed(2, OTHER, day=1, student_id=10, reassessed_diagnosis_id=1,
@@ -106,9 +106,10 @@ def test_only_the_students_latest_plan_with_a_barrier_awaits_reassessment():
         diagnosed(3, student_id=11, barrier="misconception"),  # awaiting
         diagnosed(4, student_id=12, barrier="none"),  # no plan to reassess
         diagnosed(5, OTHER, student_id=13),  # another tutor's plan
-        diagnosed(6, student_id=14, day=3),  # the latest recorded, though its session
-        diagnosed(7, OTHER, student_id=14, day=4, barrier="none",  # came first
-                  recorded_at=START + timedelta(days=2)),
+        diagnosed(6, student_id=14, day=3),  # followed by a later session: never reassessed
+        diagnosed(7, OTHER, student_id=14, day=4, barrier="none"),
+        diagnosed(8, student_id=15, day=1),  # awaiting: the later session was another subject
+        diagnosed(9, OTHER, student_id=15, day=2, subject_id=STATISTICS, barrier="none"),
     ])
     assert figures.reassessments["not_assessed"] == 1
     assert figures.awaiting_reassessment == 2
@@ -130,6 +131,16 @@ def test_exit_ticket_change_compares_a_tutors_session_with_the_students_next_one
     diagnoses = [diagnosed(n, tutor_id, day=n, exit_ticket=ticket)
                  for n, (tutor_id, ticket) in enumerate(tickets)]
     assert exit_ticket_changes(ME, reversed(diagnoses)) == expected
+
+
+def test_exit_ticket_change_compares_sessions_in_the_same_subject_only():
+    diagnoses = [
+        diagnosed(1, day=0, exit_ticket=40),
+        diagnosed(2, OTHER, day=1, exit_ticket=95, subject_id=STATISTICS),
+        diagnosed(3, OTHER, day=2, exit_ticket=60),
+        diagnosed(4, day=3, exit_ticket=10, subject_id=STATISTICS),
+    ]
+    assert exit_ticket_changes(ME, diagnoses) == [20]
 
 
 def test_exit_ticket_change_is_averaged_over_students_without_mixing_them():

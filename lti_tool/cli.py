@@ -19,9 +19,19 @@ from .lms import presets
 from .lms.errors import FetchRefused
 from .lms.http import OutboundPolicy, check_url
 from .lms.tool_config import ToolConfig
-from .services import accounts, jobs, maintenance, platforms, roster_refresh, sandbox, tool_keys
+from .services import (
+    accounts,
+    jobs,
+    maintenance,
+    platforms,
+    reseal,
+    roster_refresh,
+    sandbox,
+    tool_keys,
+)
 
 keys_cli = click.Group("keys", help="The tool's signing keys.")
+secrets_cli = click.Group("secrets", help="The secret that seals data at rest.")
 platforms_cli = click.Group("platforms", help="LMS registrations and deployments.")
 admins_cli = click.Group("admins", help="Service admin accounts.")
 sandbox_cli = click.Group("sandbox", help="The development-only sandbox LMS.")
@@ -47,6 +57,22 @@ def keys_list():
     """Show the published keys."""
     for key in tool_keys.tool_jwks(current_app.config, utcnow())["keys"]:
         click.echo(key["kid"])
+
+
+@secrets_cli.command("reseal")
+def secrets_reseal():
+    """Seal everything again under KEY_ENCRYPTION_SECRET, after the secret changed."""
+    results = reseal.reseal_all(
+        current_app.config, lambda label, done: click.echo(f"  {label}: {done} so far…"))
+    for result in results:
+        click.echo(f"{result.label}: {result.resealed} sealed again")
+    unopened = sum(result.unopened for result in results)
+    if unopened:
+        raise click.ClickException(
+            f"{unopened} values open under none of the configured secrets; add the secret "
+            "that sealed them to KEY_ENCRYPTION_RETIRED_SECRETS and run this again.")
+    click.echo("Done: the retired secrets can now be removed from "
+               "KEY_ENCRYPTION_RETIRED_SECRETS.")
 
 
 @platforms_cli.command("add")
@@ -242,6 +268,6 @@ def _print_demo(demo: dict) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for command in (keys_cli, platforms_cli, admins_cli, tutors_cli, subjects_cli, roster_cli,
-                    sandbox_cli, worker):
+    for command in (keys_cli, secrets_cli, platforms_cli, admins_cli, tutors_cli, subjects_cli,
+                    roster_cli, sandbox_cli, worker):
         app.cli.add_command(command)

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import text
 
@@ -85,7 +85,7 @@ def listener() -> Listener:
     return listener_for(url.render_as_string(hide_password=False))
 
 
-def _notes_box() -> Fernet:
+def _notes_box() -> MultiFernet:
     return box(current_app.config, TRANSCRIPTS)
 
 

@@ -1,10 +1,16 @@
 """Sealing at rest: secrets (private keys, TOTP secrets, service tokens) and free text
-(transcripts), each purpose with its own key derived from KEY_ENCRYPTION_SECRET."""
+(transcripts), each purpose with its own key derived from KEY_ENCRYPTION_SECRET.
+
+Changing that secret does not strand what the old one sealed: listed in
+KEY_ENCRYPTION_RETIRED_SECRETS, an old secret still opens its data, and `flask --app lti_tool
+secrets reseal` (services/reseal.py) seals everything again under the current one, after
+which the old secret can be dropped.
+"""
 
 import base64
 from functools import lru_cache
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -12,21 +18,27 @@ TOOL_KEYS = "tool-keys"
 TRANSCRIPTS = "transcripts"
 
 
-def key_secret(config) -> str:
-    """Return the secret that seals secrets at rest."""
-    return config.get("KEY_ENCRYPTION_SECRET") or config["SECRET_KEY"]
+def key_secrets(config) -> tuple[str, ...]:
+    """Return the secret that seals, then the retired ones that may still open."""
+    current = config.get("KEY_ENCRYPTION_SECRET") or config["SECRET_KEY"]
+    return (current, *config.get("KEY_ENCRYPTION_RETIRED_SECRETS", ()))
 
 
-@lru_cache(maxsize=8)
-def secret_box(secret: str, purpose: str = TOOL_KEYS) -> Fernet:
-    """Return the cipher that seals one purpose's data at rest (Fernet: AES-128-CBC with an
-    HMAC-SHA256 tag); derived once per secret and purpose, as chats seal every message."""
+def _fernet(secret: str, purpose: str) -> Fernet:
     derived = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=b"tool-key-encryption", info=purpose.encode()
     ).derive(secret.encode())
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
-def box(config, purpose: str = TOOL_KEYS) -> Fernet:
-    """Return the cipher that seals one purpose's data under the app's configured secret."""
-    return secret_box(key_secret(config), purpose)
+@lru_cache(maxsize=8)
+def secret_box(secrets: tuple[str, ...], purpose: str = TOOL_KEYS) -> MultiFernet:
+    """Return the cipher that seals one purpose's data at rest under the first secret and
+    opens it under any (Fernet: AES-128-CBC with an HMAC-SHA256 tag); derived once per
+    secrets and purpose, as chats seal every message."""
+    return MultiFernet([_fernet(secret, purpose) for secret in secrets])
+
+
+def box(config, purpose: str = TOOL_KEYS) -> MultiFernet:
+    """Return the cipher that seals one purpose's data under the app's configured secrets."""
+    return secret_box(key_secrets(config), purpose)

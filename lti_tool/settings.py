@@ -36,8 +36,10 @@ class BaseSettings:
     """Defaults shared by every environment."""
 
     SECRET_KEY = _env("SECRET_KEY")
-    # Private keys in the database are encrypted with this; falls back to SECRET_KEY.
+    # Private keys, TOTP secrets and transcripts in the database are sealed with this; falls
+    # back to SECRET_KEY. Secrets it replaced still open what they sealed while listed here.
     KEY_ENCRYPTION_SECRET = _env("KEY_ENCRYPTION_SECRET")
+    KEY_ENCRYPTION_RETIRED_SECRETS = tuple(_list("KEY_ENCRYPTION_RETIRED_SECRETS"))
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     # hide_parameters: a database error must never put a name or an email in a log line.
     # Unset pool settings keep SQLAlchemy's defaults (5 + 10 per process): a process with many

@@ -16,6 +16,7 @@ from lti_tool.lms.deep_linking import TutoringLink, deep_linking_response
 from lti_tool.lms.keys import signing_key
 from lti_tool.models import Course, Topic
 from lti_tool.sandbox.registration import PlatformError
+from lti_tool.sealing import box
 from tests.platform_fixture import TOOL, put
 from tests.tutoring_factories import fresh
 
@@ -85,7 +86,7 @@ def test_students_cannot_answer_a_link_chooser(lms, client):
 
 
 def test_data_claim_is_left_out_when_the_request_had_none(app, lms):
-    key = signing_key(app.config["SECRET_KEY"])
+    key = signing_key(box(app.config))
     response_jwt = deep_linking_response("https://lms.test", "client-1", "deployment-1", None,
                                          [TutoringLink("Tutoring")], TOOL, key)
     assert DL + "data" not in jwt.decode(response_jwt, options={"verify_signature": False})
@@ -251,7 +252,7 @@ def test_a_designer_places_a_topic_link(lms, client):
 
 
 def test_the_platform_refuses_a_response_that_does_not_echo_its_data(lms, app):
-    key = signing_key(app.config["SECRET_KEY"])
+    key = signing_key(box(app.config))
     response_jwt = deep_linking_response(lms.platform.issuer, "client-1", "deployment-1",
                                          {"sandbox": "altered"}, [TutoringLink("Tutoring")],
                                          TOOL, key)

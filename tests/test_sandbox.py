@@ -13,6 +13,7 @@ from lti_tool.lms.claims import SCOPE_LINEITEM, SCOPE_NRPS, SCOPE_SCORE
 from lti_tool.lms.keys import signing_key
 from lti_tool.sandbox.instance import sandbox_platform
 from lti_tool.sandbox.registration import PlatformError
+from lti_tool.sealing import box
 from lti_tool.services.sandbox import set_up_sandbox
 from tests.conftest import app_settings
 from tests.platform_fixture import TOOL
@@ -26,7 +27,7 @@ def sandbox(app, tmp_path):
 
 
 def assertion_for(app, platform, **overrides) -> str:
-    key = signing_key(app.config["SECRET_KEY"])
+    key = signing_key(box(app.config))
     now = int(time.time())
     claims = {"iss": platform.client_id, "sub": platform.client_id, "aud": platform.token_url,
               "iat": now, "exp": now + 300, "jti": str(uuid.uuid4()), **overrides}

@@ -13,6 +13,7 @@ from lti_tool.lms.deep_linking import GradebookColumn, TutoringLink, deep_linkin
 from lti_tool.lms.keys import signing_key
 from lti_tool.sandbox.instance import sandbox_platform
 from lti_tool.sandbox.platform import DEEP_LINK_DATA
+from lti_tool.sealing import box
 from lti_tool.services.sandbox import set_up_sandbox
 from tests.platform_fixture import TOOL
 
@@ -29,7 +30,7 @@ def sandbox(app, tmp_path):
 
 def response_for(app, platform, links=LINKS, data=DEEP_LINK_DATA) -> str:
     return deep_linking_response(platform.issuer, platform.client_id, platform.deployment_id,
-                                 data, links, TOOL, signing_key(app.config["SECRET_KEY"]))
+                                 data, links, TOOL, signing_key(box(app.config)))
 
 
 def test_a_returned_link_is_placed_with_the_column_it_asked_for(app, client, sandbox):

@@ -7,6 +7,7 @@ from lti_tool.clock import utcnow
 from lti_tool.extensions import db
 from lti_tool.lms.keys import signing_key
 from lti_tool.models import ToolKey
+from lti_tool.sealing import box
 from lti_tool.services.tool_keys import generate_key, rotate_key, tool_jwks
 from tests.conftest import app_settings
 
@@ -22,14 +23,14 @@ def test_generate_creates_one_rsa_key_and_is_idempotent(app):
 def test_private_key_is_stored_encrypted(app):
     key, _ = generate_key(app.config)
     assert b"PRIVATE KEY" not in key.private_pem_encrypted
-    assert "PRIVATE KEY" in signing_key(app.config["SECRET_KEY"]).private_pem
+    assert "PRIVATE KEY" in signing_key(box(app.config)).private_pem
 
 
 def test_rotation_publishes_old_key_until_overlap_ends(app):
     old, _ = generate_key(app.config)
     now = utcnow()
     new = rotate_key(app.config, now)
-    assert signing_key(app.config["SECRET_KEY"]).kid == new.kid
+    assert signing_key(box(app.config)).kid == new.kid
     published = [k["kid"] for k in tool_jwks(app.config, now)["keys"]]
     assert published == [new.kid, old.kid]
     after_overlap = now + timedelta(hours=app.config["KEY_ROTATION_OVERLAP_HOURS"], seconds=1)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography.fernet import MultiFernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
@@ -13,7 +14,6 @@ from sqlalchemy import or_
 
 from ..extensions import db
 from ..models import ToolKey
-from ..sealing import secret_box
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class SigningKey:
     private_pem: str
 
 
-def new_key(secret: str) -> ToolKey:
-    """Generate an RSA-2048 key whose kid is its RFC 7638 thumbprint."""
+def new_key(cipher: MultiFernet) -> ToolKey:
+    """Generate an RSA-2048 key whose kid is its RFC 7638 thumbprint, sealed with `cipher`."""
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public_pem = private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -36,7 +36,7 @@ def new_key(secret: str) -> ToolKey:
     return ToolKey(
         kid=_thumbprint(json.loads(RSAAlgorithm.to_jwk(private.public_key()))),
         public_pem=public_pem.decode(),
-        private_pem_encrypted=secret_box(secret).encrypt(private_pem),
+        private_pem_encrypted=cipher.encrypt(private_pem),
     )
 
 
@@ -72,9 +72,10 @@ def public_jwk(key: ToolKey) -> dict:
     return jwk
 
 
-def signing_key(secret: str) -> SigningKey:
-    """Return the current key decrypted for signing; fail loudly when none was generated."""
+def signing_key(cipher: MultiFernet) -> SigningKey:
+    """Return the current key opened with `cipher` for signing; fail loudly when none was
+    generated."""
     key = current_key()
     if key is None:
         raise RuntimeError("No tool key: run `flask --app lti_tool keys generate` first.")
-    return SigningKey(key.kid, secret_box(secret).decrypt(key.private_pem_encrypted).decode())
+    return SigningKey(key.kid, cipher.decrypt(key.private_pem_encrypted).decode())

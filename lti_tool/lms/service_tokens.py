@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..clock import epoch_seconds
 from ..extensions import db
 from ..models import Platform, ServiceToken
-from ..sealing import box, key_secret
+from ..sealing import box
 from .errors import FetchFailed, FetchRefused, LmsRefused, LmsUnavailable, ScopeNotGranted
 from .http import Fetched, OutboundPolicy, fetch
 from .keys import signing_key
@@ -34,7 +34,7 @@ def scope_key(scopes: tuple[str, ...]) -> str:
 
 def client_assertion(platform: Platform, now: datetime, config: dict) -> str:
     """Sign the JWT that authenticates the tool at the platform's token endpoint."""
-    key = signing_key(key_secret(config))
+    key = signing_key(box(config))
     issued = epoch_seconds(now)
     return private_key_jwt_sign(
         RSAKey.import_key(key.private_pem),

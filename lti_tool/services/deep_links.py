@@ -12,7 +12,7 @@ from ..lms.claims import SCOPE_LINEITEM
 from ..lms.deep_linking import GradebookColumn, TutoringLink, deep_linking_response
 from ..lms.keys import signing_key
 from ..models import Course, Deployment, Platform, Topic
-from ..sealing import key_secret
+from ..sealing import box
 from .launches import TOPIC_PARAMETER
 from .topics import TopicConflict, TopicError, add_topic, course_topic
 
@@ -84,7 +84,7 @@ def answer_deep_link(
         context.deep_link_data,
         links,
         config["TOOL_URL"],
-        signing_key(key_secret(config)),
+        signing_key(box(config)),
     )
     log.info("deep-linking response signed: platform=%s links=%s", platform.id, len(links))
     return context.deep_link_return_url, response

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from ..extensions import db
 from ..lms.keys import current_key, new_key, public_jwk, published_keys
 from ..models import ToolKey
-from ..sealing import key_secret
+from ..sealing import box
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +16,7 @@ def generate_key(config: dict) -> tuple[ToolKey, bool]:
     existing = current_key()
     if existing is not None:
         return existing, False
-    key = new_key(key_secret(config))
+    key = new_key(box(config))
     db.session.add(key)
     db.session.commit()
     log.info("tool key %s generated", key.kid)
@@ -25,7 +25,7 @@ def generate_key(config: dict) -> tuple[ToolKey, bool]:
 
 def rotate_key(config: dict, now: datetime) -> ToolKey:
     """Make a new key current; the previous one stays published until the overlap ends."""
-    key = new_key(key_secret(config))
+    key = new_key(box(config))
     for old in db.session.execute(db.select(ToolKey).where(ToolKey.retired_at.is_(None))).scalars():
         old.retired_at = now
     db.session.add(key)

@@ -9,9 +9,11 @@ from lti_tool.clock import utcnow
 from lti_tool.extensions import db
 from lti_tool.lms.keys import signing_key
 from lti_tool.models import Account, TutoringSession
+from lti_tool.models.sealed import SealedText
 from lti_tool.queries.transcripts import transcript
 from lti_tool.sealing import box
 from lti_tool.services.chat import ChatLimits, post_message
+from lti_tool.services.reseal import SEALED
 from lti_tool.services.tool_keys import generate_key
 from lti_tool.services.tutor_sessions import accept_session
 from lti_tool.services.two_factor import account_secret, confirm_enrolment
@@ -83,3 +85,11 @@ def test_reseal_without_the_old_secret_says_so_and_changes_nothing(
     assert "3 values open under none of the configured secrets" in result.output
     assert "KEY_ENCRYPTION_RETIRED_SECRETS" in result.output
     assert stored_values() == before
+
+
+def test_reseal_knows_every_sealed_column_of_the_models():
+    # A new sealed column that reseal missed would be stranded by the next change of secret.
+    sealed = {(table.name, column.name) for table in db.metadata.sorted_tables
+              for column in table.columns
+              if isinstance(column.type, SealedText) or column.name.endswith("_encrypted")}
+    assert sealed == {(column.table, column.column) for column in SEALED}

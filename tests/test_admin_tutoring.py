@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
@@ -246,3 +248,21 @@ def test_reads_of_a_students_transcript_by_tutors_and_admins_are_recorded(app, a
     log = admin_client.get("/admin/transcript-reads", base_url=TOOL).text
     assert log.index("<td>Admin</td>") < log.index("<td>Tutor</td>")  # newest first
     assert "Joanetta Lewis" in log and "MATH 101" in log
+
+
+@pytest.mark.parametrize("change", ["UPDATE transcript_reads SET reader_role = 'student'",
+                                    "DELETE FROM transcript_reads"])
+def test_postgresql_refuses_to_change_or_remove_a_recorded_read(app, admin_client, catalog,
+                                                                 change):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the production database keeps the record append-only; SQLite is for "
+                    "development")
+    school = make_school(students=1)
+    tutor = make_tutor("joanetta@tutors.example", catalog["Algebra"])
+    reported(school, tutor, catalog["Algebra"], 0, "Rude", "hello", utcnow())
+    report = db.session.execute(db.select(SessionReport)).scalar_one()
+    admin_client.get(f"/admin/reports/{report.id}", base_url=TOOL)
+
+    with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
+        connection.execute(text(change))
+    assert db.session.execute(db.select(TranscriptRead.reader_role)).scalars().all() == ["admin"]

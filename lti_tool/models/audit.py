@@ -12,7 +12,8 @@ from .people import Course, LmsUser
 
 
 class TranscriptRead(db.Model):
-    """One read of a student's session transcript by someone else. Rows are only ever added."""
+    """One read of a student's session transcript by someone else. Rows are only ever added
+    (on PostgreSQL a trigger refuses the rest: migration 7d41c9e2b8f0)."""
 
     __tablename__ = "transcript_reads"
 

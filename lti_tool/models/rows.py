@@ -1,4 +1,4 @@
-"""Insert a row unless a concurrent request already did: every worker may race on a first."""
+"""Rows on unique keys that concurrent requests may race to write first."""
 
 from sqlalchemy.exc import IntegrityError
 
@@ -19,3 +19,13 @@ def get_or_insert(model, keys: dict, defaults: dict | None = None):
         # Another worker inserted the same row between our select and our insert.
         return db.session.execute(query).scalar_one()
     return row
+
+
+def commit_unique(conflict: Exception) -> None:
+    """Commit, or roll back and raise `conflict` when a unique key was taken meanwhile (by
+    someone who saved the same name between our check and our commit)."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise conflict from None

@@ -4,15 +4,16 @@ import logging
 from pathlib import Path
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Subject
+from ..models.rows import commit_unique
 from ..resources import resource_dir
 
 log = logging.getLogger(__name__)
 
 NAME_MAX = 100
+TAKEN = "The catalog already has a subject with that name."
 
 
 class SubjectError(ValueError):
@@ -79,7 +80,7 @@ def add_subject(raw_name: str) -> Subject:
     """Add a subject to the catalog."""
     subject = Subject(name=check_name(raw_name))
     db.session.add(subject)
-    _commit_unique()
+    commit_unique(SubjectError(TAKEN))
     log.info("subject %s added", subject.id)
     return subject
 
@@ -88,7 +89,7 @@ def rename_subject(subject_id: int, raw_name: str) -> Subject:
     """Rename a subject; its sessions and tutors follow the new name."""
     subject = get_subject(subject_id)
     subject.name = check_name(raw_name, renaming=subject)
-    _commit_unique()
+    commit_unique(SubjectError(TAKEN))
     log.info("subject %s renamed", subject.id)
     return subject
 
@@ -113,15 +114,7 @@ def load_catalog(path: Path) -> list[str]:
         db.session.add(Subject(name=_well_formed(name)))
         db.session.flush()
         added.append(name)
-    _commit_unique()
+    commit_unique(SubjectError(TAKEN))
     log.info("subject catalog loaded: %s added", len(added))
     return added
 
-
-def _commit_unique() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another admin saved the same name between our check and our commit.
-        db.session.rollback()
-        raise SubjectError("The catalog already has a subject with that name.") from None

@@ -4,25 +4,21 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 
 from ..domain.ids import parse_id
 from ..extensions import db
 from ..models import Course, Diagnosis, MasteryScore, Subject, Topic, TutoringSession
+from ..models.rows import commit_unique
+from .tutoring_errors import Refused
 
 log = logging.getLogger(__name__)
 
 NAME_MAX = 200
+TAKEN = "This course already has a topic with that name."
 
 
-class TopicError(Exception):
+class TopicError(Refused):
     """A topic change that cannot be made as asked; the message says why."""
-
-    status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class TopicNotFound(TopicError):
@@ -98,7 +94,7 @@ def add_topic(course: Course, raw_name: str | None, subject_id: int | None, now:
     topic = Topic(course_id=course.id, name=_free_name(course, raw_name),
                   subject_id=_subject(subject_id), source=source, created_at=now)
     db.session.add(topic)
-    _commit_unique()
+    commit_unique(TopicConflict(TAKEN))
     log.info("topic %s added to course %s (%s)", topic.id, course.id, source)
     return topic
 
@@ -107,7 +103,7 @@ def rename_topic(course: Course, topic_id: int | None, raw_name: str | None) -> 
     """Rename a topic; its sessions and links follow it."""
     topic = course_topic(course, topic_id)
     topic.name = _free_name(course, raw_name, renaming=topic)
-    _commit_unique()
+    commit_unique(TopicConflict(TAKEN))
     log.info("topic %s renamed", topic.id)
     return topic
 
@@ -148,11 +144,3 @@ def set_topic_retired(course: Course, topic_id: int | None, retired: bool) -> To
     log.info("topic %s %s", topic.id, "retired" if retired else "restored")
     return topic
 
-
-def _commit_unique() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another person saved the same name between our check and our commit.
-        db.session.rollback()
-        raise TopicConflict("This course already has a topic with that name.") from None

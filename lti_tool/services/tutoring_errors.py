@@ -1,14 +1,18 @@
 """What a tutoring action answers when it cannot be done; each carries the status to send."""
 
 
-class TutoringError(Exception):
-    """An action refused with a message the person can act on."""
+class Refused(Exception):
+    """An action refused with a message the person can act on, and the status to send."""
 
     status = 400
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class TutoringError(Refused):
+    """A tutoring action (request, chat, session, diagnosis) refused."""
 
 
 class Invalid(TutoringError):

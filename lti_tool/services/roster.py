@@ -33,7 +33,6 @@ Progress = Callable[[int, int], None]  # (pages done in this run, members seen b
 class RosterSync:
     """What a finished sync did."""
 
-    course_id: int
     pages: int
     members: int
     removed: int
@@ -41,17 +40,16 @@ class RosterSync:
 
 
 def sync_roster(course_id: int, now: datetime, config: dict,
-                gateway: LmsGateway | None = None, progress: Progress | None = None) -> RosterSync:
+                progress: Progress | None = None) -> RosterSync:
     """Fetch the course's members from the LMS and store them; commit after every page."""
     course = db.session.get(Course, course_id)
     if course is None:
         raise LookupError(f"no course {course_id}")
     if not course.nrps_url:
         raise ServiceNotOffered("this course's launches carried no Names and Roles endpoint")
-    live = LmsGateway.for_course(course, config)
-    if live is None:
+    gateway = LmsGateway.for_course(course, config)
+    if gateway is None:
         raise LmsRefused("this LMS registration is turned off in the tool")
-    gateway = gateway or live
     resumed = bool(course.roster_next_url and course.roster_sync_started_at
                    and now - course.roster_sync_started_at < RESUME_WITHIN)
     if resumed:
@@ -182,7 +180,7 @@ def _finish(course_id: int, started: datetime, now: datetime, pages: int,
     db.session.commit()
     log.info("roster synced: course=%s pages=%s members=%s removed=%s resumed=%s",
              course_id, pages, seen, removed, resumed)
-    return RosterSync(course_id, pages, seen, removed, resumed)
+    return RosterSync(pages, seen, removed, resumed)
 
 
 def _record_failure(course_id: int, exc: Exception) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, update
 
-from ..clock import epoch_seconds, utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..lms.errors import ServiceNotOffered
 from ..lms.gateway import LmsGateway
@@ -29,11 +29,10 @@ def run_roster_sync(payload: dict) -> None:
     requested = datetime.fromisoformat(payload["requested_at"])
     if course.roster_synced_at is not None and course.roster_synced_at >= requested:
         return  # another job or the CLI did it meanwhile
-    gateway = LmsGateway.for_course(course, current_app.config)
-    if gateway is None:
+    if LmsGateway.for_course(course, current_app.config) is None:
         return  # an admin turned the registration off: the tool stops calling that LMS
     try:
-        sync_roster(course.id, utcnow(), current_app.config, gateway=gateway)
+        sync_roster(course.id, utcnow(), current_app.config)
     except ServiceNotOffered:
         log.info("roster sync skipped: course=%s offers no Names and Roles", course.id)
 
@@ -82,10 +81,7 @@ def _request_sync(course_id: int, now: datetime, within: timedelta) -> bool:
     ).rowcount
     if not claimed:
         return False
-    # A claim needs the previous one to be `within` old, so each window holds at most one.
-    seconds = max(int(within.total_seconds()), 1)
-    enqueue(SYNC_ROSTER, {"course_id": course_id, "requested_at": now.isoformat()}, now,
-            idempotency_key=f"{SYNC_ROSTER}:{course_id}:{seconds}:{epoch_seconds(now) // seconds}")
+    enqueue(SYNC_ROSTER, {"course_id": course_id, "requested_at": now.isoformat()}, now)
     db.session.commit()
     log.info("roster sync queued: course=%s", course_id)
     return True

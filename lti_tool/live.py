@@ -5,13 +5,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from cryptography.fernet import InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import text
 
 from .extensions import db
 from .live_listener import CHANNEL, Listener, listener_for
-from .sealing import TRANSCRIPTS, box
 
 T = TypeVar("T")
 # PostgreSQL refuses a notification payload of 8000 bytes or more; a longer note is left out.
@@ -20,18 +18,16 @@ NOTE_MAX_BYTES = 7900
 
 def announce(*channels: str, note: str | None = None) -> None:
     """Tell waiting requests that these channels changed, when the current transaction commits;
-    `note` (one channel only) says what changed, so that they need not read it back."""
+    `note` (one channel only) says what changed, so that they need not read it back; it
+    travels through the database's statement log, so whatever people wrote comes sealed."""
     # A notification leaves at commit and vanishes on rollback, so nobody rechecks before the
     # change is visible. SQLite has no notifications: its waiters poll.
     if db.engine.dialect.name != "postgresql":
         return
-    # Notes can carry what people wrote: sealed like the transcript itself, so that the
-    # database's statement log never holds them in clear.
-    sealed = _notes_box().encrypt(note.encode()).decode() if note is not None else None
     for channel in dict.fromkeys(channels):
         payload = channel
-        if sealed is not None and len(channel.encode()) + len(sealed) < NOTE_MAX_BYTES:
-            payload = f"{channel}\n{sealed}"
+        if note is not None and len(channel.encode()) + len(note.encode()) < NOTE_MAX_BYTES:
+            payload = f"{channel}\n{note}"
         db.session.execute(
             text("SELECT pg_notify(:name, :payload)"), {"name": CHANNEL, "payload": payload}
         )
@@ -74,7 +70,7 @@ def follow(channels: Iterable[str], check: Callable[[list[str] | None], T | None
             wake_at = min(deadline, quiet_since + heartbeat)
             watch.wait(seen, max(min(wake_at - now, recheck), 0))
             latest = watch.snapshot()
-            seen, notes = latest, open_notes(watch.notes(seen, latest))
+            seen, notes = latest, watch.notes(seen, latest)
 
 
 def listener() -> Listener:
@@ -84,20 +80,3 @@ def listener() -> Listener:
     url = db.engine.url.set(drivername="postgresql")
     return listener_for(url.render_as_string(hide_password=False))
 
-
-def _notes_box() -> MultiFernet:
-    return box(current_app.config, TRANSCRIPTS)
-
-
-def open_notes(notes: list[str] | None) -> list[str] | None:
-    """Return sealed notes (Watch.notes) opened, or None when there are none or one won't open."""
-    # Opened by the stream that uses them, not by the listener: one thread per process feeds
-    # every stream, and cryptography hands the interpreter lock back and forth. A note that
-    # will not open (sealed under another key) only sends its reader to the database.
-    if notes is None:
-        return None
-    cipher = _notes_box()
-    try:
-        return [cipher.decrypt(note.encode()).decode() for note in notes]
-    except InvalidToken:
-        return None

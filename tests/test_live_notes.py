@@ -11,7 +11,7 @@ from lti_tool import live
 from lti_tool.clock import utcnow
 from lti_tool.extensions import db
 from lti_tool.live_listener import CHANNEL, NOTES_KEPT, Listener
-from lti_tool.queries.transcripts import ChatReader, message_note
+from lti_tool.queries.transcripts import ChatReader, message_note, open_notes
 from lti_tool.services.chat import ChatLimits, post_message
 from lti_tool.services.help_requests import session_channel
 from lti_tool.services.tutor_sessions import accept_session
@@ -80,7 +80,7 @@ def test_a_stored_message_is_announced_with_its_note(app, chat):
         seen = watch.snapshot()
         posted = say(chat, "hello over the wire")
         assert watch.wait(seen, WAIT)
-        [note] = live.open_notes(watch.notes(seen, watch.snapshot()))
+        [note] = open_notes(watch.notes(seen, watch.snapshot()))
     assert note == message_note(1, "student", "Ava", "hello over the wire",
                                 posted.message.sent_at)
 

@@ -4,11 +4,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from cryptography.fernet import InvalidToken
+from flask import current_app
 from sqlalchemy import Row, bindparam, select
 
 from ..domain.chat import transcript_line
 from ..extensions import db
 from ..models import Message, TutoringSession
+from ..sealing import TRANSCRIPTS, box
 
 NEWS_PAGE = 500  # lines per answer; a page that asks again gets the rest
 # Built once: live streams run it on every wake-up, and a statement object reused keeps its
@@ -67,6 +70,26 @@ def message_note(seq: int, author_role: str, author_name: str, body: str,
                  sent_at: datetime) -> str:
     """Return the note announcing a stored message (read back by ChatReader)."""
     return json.dumps([seq, author_role, author_name, body, sent_at.isoformat()])
+
+
+def seal_note(note: str) -> str:
+    """Return a note sealed like the transcript itself: announcements pass through the
+    database's statement log, which must never hold what people wrote in clear."""
+    return box(current_app.config, TRANSCRIPTS).encrypt(note.encode()).decode()
+
+
+def open_notes(notes: list[str] | None) -> list[str] | None:
+    """Return sealed notes (live.follow) opened, or None when there are none or one won't open."""
+    # Opened by the stream that uses them, not by the listener: one thread per process feeds
+    # every stream, and cryptography hands the interpreter lock back and forth. A note that
+    # will not open (sealed under another key) only sends its reader to the database.
+    if notes is None:
+        return None
+    cipher = box(current_app.config, TRANSCRIPTS)
+    try:
+        return [cipher.decrypt(note.encode()).decode() for note in notes]
+    except InvalidToken:
+        return None
 
 
 def _heard(note: str) -> HeardMessage:

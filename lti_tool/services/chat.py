@@ -11,7 +11,7 @@ from ..domain.chat import MessageRefused, clean_message, within_rate
 from ..domain.session_states import Status
 from ..extensions import db
 from ..models import Message, TutoringSession
-from ..queries.transcripts import message_note
+from ..queries.transcripts import message_note, seal_note
 from .help_requests import session_channel
 from .tutoring_errors import Conflict, Invalid, NotFound, TooFast
 
@@ -145,7 +145,7 @@ def post_message(session_id: int, sender: Sender, body: str | None, client_key: 
         return _refuse(exc, session_id, sender, client_key)
     # The note carries the message, so that the live streams following the session need not
     # read it back.
-    live.announce(session_channel(session_id), note=message_note(
-        row["seq"], row["author_role"], row["author_name"], row["body"], row["sent_at"]))
+    live.announce(session_channel(session_id), note=seal_note(message_note(
+        row["seq"], row["author_role"], row["author_name"], row["body"], row["sent_at"])))
     db.session.commit()
     return Posted(Message(**row), taken.started_at)

@@ -44,8 +44,10 @@ LAUNCH = (
         load_only(Deployment.status),
         load_only(LmsUser.platform_id, LmsUser.name, LmsUser.given_name, LmsUser.family_name,
                   LmsUser.timezone),
+        # With what the home pages check (roster and topics to refresh), each read otherwise.
         load_only(Course.platform_id, Course.deployment_id, Course.context_id, Course.title,
-                  Course.label),
+                  Course.label, Course.nrps_url, Course.roster_synced_at,
+                  Course.ags_lineitems_url, Course.ags_scopes, Course.topics_synced_at),
     )
 )
 

@@ -11,9 +11,10 @@ import json
 import random
 from collections.abc import Callable, Iterable, Iterator
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, abort, current_app, request, stream_with_context
 
 from .. import live
+from ..domain.ids import parse_id
 from ..domain.session_states import OPEN
 
 KEEP_ALIVE = ": still here\n\n"
@@ -53,6 +54,14 @@ class SessionFeed:
         """Whether the page reloads after this answer: the session left the state it had."""
         # Pages follow open sessions live; any other state is the last event of its stream.
         return answer["status"] != self.opened_as or answer["status"] not in OPEN
+
+
+def transcript_cursor() -> int:
+    """Return the seq of the last message the page shows (`after`), or answer 400."""
+    after = parse_id(request.args.get("after", "0"))
+    if after is None:
+        abort(400, description="The transcript position is malformed; reload the page.")
+    return after
 
 
 def event(answer: dict) -> str:

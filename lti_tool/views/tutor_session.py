@@ -17,11 +17,10 @@ from flask_login import current_user
 from ..clock import utcnow
 from ..domain.barriers import BARRIERS, BY_KEY, barrier_name
 from ..domain.diagnosis import MASTERY, PREREQUISITE, REASSESSMENT, DiagnosisInvalid
-from ..domain.ids import parse_id
 from ..domain.session_states import Status
 from ..models import TutoringSession
 from ..queries.student_sessions import tutor_session
-from ..queries.transcripts import ChatReader, transcript
+from ..queries.transcripts import ChatReader, open_notes, transcript
 from ..queries.tutoring import (
     course_topics,
     diagnoses_by_session,
@@ -37,7 +36,7 @@ from ..services.tutor_sessions import end_session, report_session
 from ..services.tutoring_errors import Conflict, NotFound, TutoringError
 from .access import tutor_required
 from .live_json import news_json, posted_json, wants_json
-from .live_stream import SessionFeed, event_stream
+from .live_stream import SessionFeed, event_stream, transcript_cursor
 from .tutor import bp
 
 
@@ -74,14 +73,12 @@ def session_page(session_id: int):
 def session_updates(session_id: int):
     """Stream the session's news to the chat page (views/live_stream.py)."""
     student_name = first_name(_load(session_id))  # a 404 for anyone else's session
-    after = parse_id(request.args.get("after", "0"))
-    if after is None:
-        abort(400, description="The transcript position is malformed; reload the page.")
+    after = transcript_cursor()
 
     reader = ChatReader(session_id, student_name)
 
     def read(after: int, notes: list[str] | None) -> dict:
-        return news_json(reader.news(after, notes))
+        return news_json(reader.news(after, open_notes(notes)))
 
     feed = SessionFeed(read, after)
     return event_stream([session_channel(session_id)], feed.news, feed.is_last)

@@ -49,16 +49,12 @@ bp.add_url_rule(f"{SESSION}/rating", view_func=chat.rate, methods=["POST"])
 bp.add_url_rule(f"{SESSION}/report", view_func=chat.report, methods=["POST"])
 
 
-def _optional_id(value: str | None) -> int | None:
-    return parse_id(value or "")
-
-
 def _help_request(form) -> HelpRequest:
     # Browsers send line breaks as CRLF; count them as the student sees them.
     def text(name: str) -> str:
         return form.get(name, "").replace("\r\n", "\n")
 
-    return HelpRequest(_optional_id(form.get("subject_id")), _optional_id(form.get("topic_id")),
+    return HelpRequest(parse_id(form.get("subject_id")), parse_id(form.get("topic_id")),
                        text("topic_text"), text("question"), text("learning_goal"))
 
 

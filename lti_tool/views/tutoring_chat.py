@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from flask import abort, current_app, g, jsonify, render_template, request
 
 from ..clock import utcnow
-from ..domain.ids import parse_id
 from ..domain.queue import estimate_minutes, queue_summary, usual_hours_label
 from ..domain.session_states import OPEN, Status
 from ..launch_context import renew
 from ..models import TutoringSession
 from ..queries.student_sessions import reread, student_session
-from ..queries.transcripts import ChatReader, transcript
+from ..queries.transcripts import ChatReader, open_notes, transcript
 from ..queries.tutoring import first_name_of, queue_place, topic_label, usual_hours_by_subject
 from ..services.chat import ChatLimits, Sender, post_message
 from ..services.help_requests import QUEUE, abandon_if_stale, cancel_request, session_channel
@@ -23,7 +22,7 @@ from ..services.tutor_sessions import end_session, parse_rating, rate_session, r
 from ..services.tutoring_errors import NotFound, TutoringError
 from .access import launch_required
 from .live_json import news_json, posted_json, wants_json
-from .live_stream import SessionFeed, event_stream
+from .live_stream import SessionFeed, event_stream, transcript_cursor
 
 
 def own_session(session_id: int) -> TutoringSession:
@@ -102,9 +101,7 @@ def session_page(session_id: int):
 def updates(session_id: int):
     """Stream the session's news to the live page (views/live_stream.py)."""
     session = own_session(session_id)
-    after = parse_id(request.args.get("after", "0"))
-    if after is None:
-        abort(400, description="The transcript position is malformed; reload the page.")
+    after = transcript_cursor()
     now = utcnow()
     if session.status == Status.WAITING:
         _abandon_if_stale(session, now)
@@ -113,7 +110,7 @@ def updates(session_id: int):
     reader = ChatReader(session_id)
 
     def read(after: int, notes: list[str] | None) -> dict:
-        answer = news_json(reader.news(after, notes))
+        answer = news_json(reader.news(after, open_notes(notes)))
         if answer["status"] == Status.WAITING:
             answer["queue"] = queue_view(own_session(session_id), utcnow())
         return answer

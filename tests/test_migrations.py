@@ -74,3 +74,26 @@ def test_upgrading_adds_the_indexes_added_late_to_a_released_migration(tmp_path)
         check()
         db.engine.dispose()
     assert "ix_diagnoses_tutor_id" in indexes
+
+
+def test_upgrading_makes_up_for_what_a_released_migration_gained_later(tmp_path):
+    app = create_app("testing", app_settings(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+    with app.app_context():
+        upgrade(revision="7d41c9e2b8f0")
+        with db.engine.begin() as conn:  # as upgraded before 0ef2010ab0ca gained them
+            conn.execute(text("ALTER TABLE courses DROP COLUMN topics_synced_at"))
+            conn.execute(text(
+                "INSERT INTO platforms (id, name, kind, issuer, client_id, auth_login_url,"
+                " auth_token_url, jwks_url, extra_audiences, enabled, frame_origins, created_at)"
+                " VALUES (1, 'LMS', 'other', 'https://lms.test', 'c', 'https://lms.test/a',"
+                " 'https://lms.test/t', 'https://lms.test/k', '[]', 1, '[]', '2026-01-01')"))
+            conn.execute(text("INSERT INTO lms_users (id, platform_id, sub, email) VALUES"
+                              " (1, 1, 'learner', 'l@x.edu')"))
+        upgrade()
+        columns = {column["name"] for column in inspect(db.engine).get_columns("courses")}
+        with db.engine.connect() as conn:
+            email = conn.execute(text("SELECT email FROM lms_users")).scalar_one()
+        check()
+        db.engine.dispose()
+    assert "topics_synced_at" in columns
+    assert email is None

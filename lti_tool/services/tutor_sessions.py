@@ -36,7 +36,7 @@ def accept_session(session_id: int, tutor: Account, now: datetime) -> TutoringSe
     session = db.session.get(TutoringSession, session_id)
     if session is None or not covers(tutor, session.subject_id):
         raise Conflict("This request is not in your queue.")
-    if unfinished_session_of(tutor) is not None:
+    if unfinished_session_of(tutor.id) is not None:
         raise Conflict("Finish your current session and its diagnosis before taking another.")
     try:
         status = next_status(session.status, Action.ACCEPT)

@@ -20,11 +20,11 @@ from ..domain.queue import wait_minutes
 from ..domain.session_length import length_minutes
 from ..domain.tutor_efficacy import efficacy
 from ..models import Account
-from ..queries.tutor_console import Console, console_of, tutor_afresh
+from ..queries.tutor_console import Console, console_of
 from ..queries.tutor_efficacy import student_diagnoses, tutor_sessions
 from ..queries.tutoring import first_name
 from ..services.help_requests import QUEUE
-from ..services.tutor_presence import record_heartbeat, set_available
+from ..services.tutor_presence import keep_online, record_heartbeat, set_available
 from ..services.tutor_sessions import accept_session
 from ..services.tutoring_errors import Conflict
 from .access import tutor_required
@@ -47,7 +47,7 @@ def _queue_context(console: Console, now: datetime) -> dict:
 
 def _render_console(tutor: Account, now: datetime, error: str | None = None, status=200):
     return render_template("tutor/console.html", tutor=tutor, error=error,
-                           **_queue_context(console_of(tutor), now)), status
+                           **_queue_context(console_of(tutor.id), now)), status
 
 
 @bp.get("/")
@@ -91,10 +91,9 @@ def queue_updates():
     shown: dict = {}
 
     def news(_notes: list[str] | None) -> dict | None:
-        now, tutor = utcnow(), tutor_afresh(tutor_id)
-        if tutor.last_seen_at is None or now - tutor.last_seen_at >= presence_every:
-            record_heartbeat(tutor, now)
-        latest = console_of(tutor)
+        now = utcnow()
+        keep_online(tutor_id, now, presence_every)
+        latest = console_of(tutor_id)
         state = (latest.version, [wait_minutes(e.requested_at, now) for e in latest.entries])
         if state == shown.get("state"):
             return None

@@ -18,7 +18,7 @@ TOOL_KEYS = "tool-keys"
 TRANSCRIPTS = "transcripts"
 
 
-def key_secrets(config) -> tuple[str, ...]:
+def _key_secrets(config) -> tuple[str, ...]:
     """Return the secret that seals, then the retired ones that may still open."""
     current = config.get("KEY_ENCRYPTION_SECRET") or config["SECRET_KEY"]
     return (current, *config.get("KEY_ENCRYPTION_RETIRED_SECRETS", ()))
@@ -32,7 +32,7 @@ def _fernet(secret: str, purpose: str) -> Fernet:
 
 
 @lru_cache(maxsize=8)
-def secret_box(secrets: tuple[str, ...], purpose: str = TOOL_KEYS) -> MultiFernet:
+def _secret_box(secrets: tuple[str, ...], purpose: str) -> MultiFernet:
     """Return the cipher that seals one purpose's data at rest under the first secret and
     opens it under any (Fernet: AES-128-CBC with an HMAC-SHA256 tag); derived once per
     secrets and purpose, as chats seal every message."""
@@ -41,4 +41,4 @@ def secret_box(secrets: tuple[str, ...], purpose: str = TOOL_KEYS) -> MultiFerne
 
 def box(config, purpose: str = TOOL_KEYS) -> MultiFernet:
     """Return the cipher that seals one purpose's data under the app's configured secrets."""
-    return secret_box(key_secrets(config), purpose)
+    return _secret_box(_key_secrets(config), purpose)

@@ -1,5 +1,6 @@
 """A column of free text sealed at rest: encrypted on the way in, in clear on the way out."""
 
+from cryptography.fernet import MultiFernet
 from flask import current_app
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
@@ -19,11 +20,12 @@ class SealedText(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else _box().encrypt(value.encode()).decode()
+        return None if value is None else transcripts_box().encrypt(value.encode()).decode()
 
     def process_result_value(self, value, dialect):
-        return None if value is None else _box().decrypt(value.encode()).decode()
+        return None if value is None else transcripts_box().decrypt(value.encode()).decode()
 
 
-def _box():
+def transcripts_box() -> MultiFernet:
+    """Return the cipher of what people wrote (messages, and the notes announcing them)."""
     return box(current_app.config, TRANSCRIPTS)

@@ -5,13 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.fernet import InvalidToken
-from flask import current_app
 from sqlalchemy import Row, bindparam, select
 
 from ..domain.chat import transcript_line
 from ..extensions import db
 from ..models import Message, TutoringSession
-from ..sealing import TRANSCRIPTS, box
+from ..models.sealed import transcripts_box
 
 NEWS_PAGE = 500  # lines per answer; a page that asks again gets the rest
 # Built once: live streams run it on every wake-up, and a statement object reused keeps its
@@ -75,7 +74,7 @@ def message_note(seq: int, author_role: str, author_name: str, body: str,
 def seal_note(note: str) -> str:
     """Return a note sealed like the transcript itself: announcements pass through the
     database's statement log, which must never hold what people wrote in clear."""
-    return box(current_app.config, TRANSCRIPTS).encrypt(note.encode()).decode()
+    return transcripts_box().encrypt(note.encode()).decode()
 
 
 def open_notes(notes: list[str] | None) -> list[str] | None:
@@ -85,7 +84,7 @@ def open_notes(notes: list[str] | None) -> list[str] | None:
     # will not open (sealed under another key) only sends its reader to the database.
     if notes is None:
         return None
-    cipher = box(current_app.config, TRANSCRIPTS)
+    cipher = transcripts_box()
     try:
         return [cipher.decrypt(note.encode()).decode() for note in notes]
     except InvalidToken:

@@ -19,6 +19,7 @@ branch_labels = None
 depends_on = None
 
 MESSAGES = sa.table("messages", sa.column("id", sa.Integer), sa.column("body", sa.Text))
+BATCH = 500  # messages held in memory at once
 
 
 def _rewrite(change) -> None:
@@ -26,12 +27,16 @@ def _rewrite(change) -> None:
     # `flask db upgrade` provides.
     cipher = box(current_app.config, TRANSCRIPTS)
     connection = op.get_bind()
-    rows = connection.execute(sa.select(MESSAGES.c.id, MESSAGES.c.body)).all()
-    for message_id, body in rows:
-        connection.execute(
-            MESSAGES.update().where(MESSAGES.c.id == message_id)
-            .values(body=change(cipher, body.encode()).decode())
-        )
+    after = 0
+    while rows := connection.execute(
+            sa.select(MESSAGES.c.id, MESSAGES.c.body).where(MESSAGES.c.id > after)
+            .order_by(MESSAGES.c.id).limit(BATCH)).all():
+        for message_id, body in rows:
+            connection.execute(
+                MESSAGES.update().where(MESSAGES.c.id == message_id)
+                .values(body=change(cipher, body.encode()).decode())
+            )
+        after = rows[-1][0]
 
 
 def upgrade():

@@ -15,10 +15,11 @@ Endpoints (all GET, all JSON):
 """
 
 import argparse
-import json
 import secrets
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from servers import JsonHandler
 
 from lti_tool.sandbox.demo import demo_course
 from lti_tool.sandbox.platform import SandboxPlatform
@@ -42,10 +43,10 @@ def build_platform(args: argparse.Namespace) -> SandboxPlatform:
     return platform
 
 
-def make_handler(platform: SandboxPlatform) -> type[BaseHTTPRequestHandler]:
+def make_handler(platform: SandboxPlatform) -> type[JsonHandler]:
     """Return a request handler class bound to one platform."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         protocol_version = "HTTP/1.1"  # keep-alive for the load generator's sessions
         disable_nagle_algorithm = True  # headers and body are separate writes
 
@@ -63,17 +64,6 @@ def make_handler(platform: SandboxPlatform) -> type[BaseHTTPRequestHandler]:
                     self._reply(404, {"error": "not found"})
             except PlatformError as exc:
                 self._reply(exc.status, {"error": str(exc)})
-
-        def _reply(self, status: int, body: dict) -> None:
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args) -> None:
-            pass  # one line per request would cost more than the request
 
     return Handler
 

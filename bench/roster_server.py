@@ -4,9 +4,9 @@ Members are made up on the fly from their position, so the server holds no roste
 is an instructor (with an email the tool keeps), the rest are learners.
 """
 
-import json
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from servers import JsonHandler
 
 TOKEN = "bench-access-token"
 ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
@@ -23,10 +23,10 @@ def member(index: int) -> dict:
             "roles": [ROLE + role]}
 
 
-def make_handler(base_url: str, members: int, page_size: int) -> type[BaseHTTPRequestHandler]:
+def make_handler(base_url: str, members: int, page_size: int) -> type[JsonHandler]:
     """Return a request handler serving one course of `members` people."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the tool's HTTP session expects
         disable_nagle_algorithm = True
 
@@ -60,17 +60,5 @@ def make_handler(base_url: str, members: int, page_size: int) -> type[BaseHTTPRe
                 next_url = f"{base_url}{MEMBERSHIPS_PATH}?{query}"
                 headers["Link"] = f'<{next_url}>; rel="next"'
             self._reply(200, body, headers)
-
-        def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args) -> None:
-            pass  # one line per request would cost more than the request
 
     return Handler

@@ -1,5 +1,6 @@
 """Start, watch and stop the benchmark's server processes."""
 
+import json
 import os
 import signal
 import socket
@@ -8,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import requests
@@ -75,3 +77,19 @@ def wait_ready(server: Server, url: str, timeout: float = 30.0) -> None:
         except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     raise RuntimeError(f"{server.name} did not answer {url} in {timeout:.0f} s")
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A request handler of a stand-in server that answers JSON and logs nothing."""
+
+    def _reply(self, status: int, body: dict, headers: dict | None = None) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # one line per request would cost more than the request

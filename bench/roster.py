@@ -36,15 +36,15 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from report import target_line
 from roster_server import make_handler
-from stacks import ROOT, scratch_database
+from stacks import CLIENT_ID, DEPLOYMENT_ID, ROOT, scratch_database
 
 GOAL_SECONDS, GOAL_MB = 5, 60
-CLIENT_ID, DEPLOYMENT_ID = "bench-client", "bench-deployment"
 
 
 def app_for(database_url: str):
@@ -53,6 +53,18 @@ def app_for(database_url: str):
 
     return create_app("development", {"SQLALCHEMY_DATABASE_URI": database_url,
                                       "SANDBOX_ENABLED": False})
+
+
+@contextmanager
+def app_context(database_url: str):
+    """Run inside the app's context, its connections closed on the way out."""
+    from lti_tool.extensions import db
+
+    app = app_for(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 def prepare(database_url: str, lms_url: str) -> int:
@@ -65,8 +77,7 @@ def prepare(database_url: str, lms_url: str) -> int:
     from lti_tool.services.platforms import add_platform
     from lti_tool.services.tool_keys import generate_key
 
-    app = app_for(database_url)
-    with app.app_context():
+    with app_context(database_url) as app:
         upgrade()
         generate_key(app.config)
         platform = add_platform("Bench LMS", Endpoints(
@@ -78,8 +89,6 @@ def prepare(database_url: str, lms_url: str) -> int:
         db.session.add(course)
         db.session.commit()
         course_id = course.id
-        db.session.remove()
-        db.engine.dispose()
     return course_id
 
 
@@ -88,13 +97,9 @@ def stored_members(database_url: str, course_id: int) -> int:
     from lti_tool.extensions import db
     from lti_tool.models import Membership
 
-    app = app_for(database_url)
-    with app.app_context():
-        count = db.session.scalar(db.select(db.func.count()).select_from(Membership).where(
+    with app_context(database_url):
+        return db.session.scalar(db.select(db.func.count()).select_from(Membership).where(
             Membership.course_id == course_id, Membership.removed_at.is_(None)))
-        db.session.remove()
-        db.engine.dispose()
-    return count
 
 
 def child(database_url: str, course_id: int) -> None:
